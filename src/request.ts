@@ -1,0 +1,62 @@
+// The one shape every entrypoint builds: what to publish, where, and how. Entrypoints parse their
+// own inputs (argv, environment, action inputs) into this; the core trusts it.
+import { UsageError } from "./errors.ts";
+
+export interface ExplicitCredentials {
+  username: string | undefined;
+  password: string | undefined;
+}
+
+export interface PublishRequest {
+  paths: string[];
+  repositoryUrl: URL;
+  credentials: ExplicitCredentials;
+  skipExisting: boolean;
+  checkUrl: URL | undefined;
+  dryRun: boolean;
+  verbose: boolean;
+  printHash: boolean;
+  jsonReport: string | undefined;
+  retries: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+export function parseUrlOption(value: string, option: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `${option}: '${value}' is not a URL`,
+      "give a full URL such as https://upload.pypi.org/legacy/",
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`${option}: only http and https URLs are supported, got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(
+      `${option}: the URL carries credentials; pass them with --username/--password or the environment instead`,
+    );
+  }
+  return url;
+}
+
+export function parseCount(value: string, option: string, max: number): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || count > max) {
+    throw new UsageError(`${option}: expected a whole number from 0 to ${max}, got '${value}'`);
+  }
+  return count;
+}
+
+export function parseSeconds(value: string, option: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new UsageError(`${option}: expected a number of seconds above 0, got '${value}'`);
+  }
+  return Math.round(seconds * 1000);
+}

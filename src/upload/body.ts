@@ -1,0 +1,65 @@
+// The multipart/form-data body, streamed from disk with its length known before the first byte:
+// registries and the proxies in front of them refuse chunked uploads.
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import type { FormField } from "./form.ts";
+
+export interface MultipartBody {
+  contentType: string;
+  length: number;
+  /** A fresh stream of the body each call (a retry re-reads the file). */
+  open(onProgress?: (sentFileBytes: number) => void): AsyncIterable<Buffer>;
+}
+
+const CRLF = "\r\n";
+
+export function buildMultipartBody(
+  fields: readonly FormField[],
+  file: { path: string; filename: string; size: number },
+): MultipartBody {
+  const boundary = `pypush-${randomBytes(16).toString("hex")}`;
+  const head = Buffer.from(
+    fields
+      .map(
+        ([name, value]) =>
+          `--${boundary}${CRLF}Content-Disposition: form-data; name="${name}"${CRLF}${CRLF}${value}${CRLF}`,
+      )
+      .join("") +
+      `--${boundary}${CRLF}Content-Disposition: form-data; name="content"; filename="${file.filename}"${CRLF}` +
+      `Content-Type: application/octet-stream${CRLF}${CRLF}`,
+    "utf8",
+  );
+  const tail = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, "utf8");
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + file.size + tail.length,
+    async *open(onProgress) {
+      yield head;
+      let sent = 0;
+      for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024 })) {
+        sent += (chunk as Buffer).length;
+        if (sent > file.size) break;
+        onProgress?.(sent);
+        yield chunk as Buffer;
+      }
+      if (sent !== file.size) {
+        throw new FileChangedError(file.path, file.size, sent);
+      }
+      yield tail;
+    },
+  };
+}
+
+/** The file changed size between inspection and upload: what was checked is not what would be sent. */
+export class FileChangedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `${path} changed while uploading (was ${expected} bytes, read ${actual}); nothing more is sent for it`,
+    );
+    this.name = "FileChangedError";
+  }
+}

@@ -1,0 +1,156 @@
+// What a registry's answer to an upload means (pure). Rules and texts: ../shared/registries.md,
+// and twine's skip-existing rules, which every registry below has been matched against.
+import type { RegistryProfile } from "../registries.ts";
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export type AnswerClass =
+  | { kind: "uploaded" }
+  | { kind: "exists"; message: string }
+  | { kind: "transient"; message: string; retryAfterMs: number | undefined }
+  | { kind: "refused"; message: string; hint: string | undefined };
+
+export interface AnswerContext {
+  profile: RegistryProfile;
+  url: URL;
+  username: string | undefined;
+}
+
+export function classifyAnswer(answer: HttpAnswer, context: AnswerContext): AnswerClass {
+  const { status } = answer;
+  const message = extractMessage(answer);
+  if (status >= 200 && status < 300) return { kind: "uploaded" };
+  if (status >= 300 && status < 400) {
+    const location = header(answer, "location");
+    const target = location ? new URL(location, context.url).href : undefined;
+    return {
+      kind: "refused",
+      message: `the registry answered ${status} redirect${target ? ` to ${target}` : ""}`,
+      hint: target
+        ? `redirects are not followed when publishing (credentials would go with them); use the canonical upload URL: --repository-url ${target}`
+        : "redirects are not followed when publishing; use the registry's canonical upload URL",
+    };
+  }
+  if (isDuplicate(status, message)) return { kind: "exists", message };
+  if (status === 429 || status >= 500) {
+    return { kind: "transient", message, retryAfterMs: retryAfterMs(answer) };
+  }
+  return { kind: "refused", message, hint: hintFor(status, message, context) };
+}
+
+// A registry's "this file name is taken" answer, per registry:
+// PyPI 400 "File already exists (...)"; GitLab 400 "Validation failed: File name has already been
+// taken"; Nexus 400 "Repository does not allow updating assets"; Google 400 "... already exist";
+// Artifactory 403 "Not enough permissions to delete/overwrite artifact"; pypiserver, Gitea,
+// Azure and CodeArtifact 409 (pypiserver answers 400 with its 409 text to twine's user agent).
+function isDuplicate(status: number, message: string): boolean {
+  if (status === 409) return true;
+  const text = message.toLowerCase();
+  if (status === 400) {
+    return (
+      text.includes("file already exists") ||
+      text.includes("already been taken") ||
+      text.includes("updating asset") ||
+      text.includes("cannot be updated") ||
+      text.includes("already exist")
+    );
+  }
+  return status === 403 && text.includes("overwrite artifact");
+}
+
+function hintFor(status: number, message: string, context: AnswerContext): string | undefined {
+  const text = message.toLowerCase();
+  const { profile } = context;
+  if (text.includes("filename has already been used")) {
+    return "a registry never takes a file name twice, even after the file was deleted: release a new version (for example a .post1)";
+  }
+  if (/14 days|fourteen days/.test(text)) {
+    return "PyPI refuses new files for a release created more than 14 days ago (since July 2026): publish a new version";
+  }
+  if (text.includes("file too large") || status === 413) {
+    return profile.isPypi
+      ? "ask PyPI for a higher per-file limit (https://pypi.org/help/#file-size-limit) or make the file smaller"
+      : "the file is larger than the registry (or a proxy in front of it) accepts: raise its limit or make the file smaller";
+  }
+  if (text.includes("digest") && text.includes("does not match")) {
+    return "the file changed or was corrupted in transit; rebuild it and upload again";
+  }
+  if (status === 405) {
+    return profile.isPypi || context.url.hostname === "pypi.org"
+      ? `this URL does not accept uploads: use ${profile.kind === "testpypi" ? "https://test.pypi.org/legacy/" : "https://upload.pypi.org/legacy/"}`
+      : "this URL does not accept uploads: use the registry's upload URL, not its simple index or web page";
+  }
+  if (profile.isPypi && status === 403) {
+    if (text.includes("username/password authentication is no longer supported")) {
+      return "PyPI takes API tokens, not passwords: pass --token pypi-... (or PYPUSH_TOKEN), or use trusted publishing";
+    }
+    if (text.includes("isn't allowed to upload")) {
+      return "the token's account is not an owner or maintainer of this project, or the token is scoped to another project";
+    }
+    return "check the API token: username __token__, password the whole token starting with pypi-, scoped to this project and not revoked";
+  }
+  if (status === 401) {
+    return "the registry wants credentials it accepts: pass --username/--password (or --token), or set PYPUSH_USERNAME/PYPUSH_PASSWORD";
+  }
+  if (status === 403) {
+    return `the credentials were refused for this upload${context.username ? ` (username '${context.username}')` : ""}: check they are valid and allowed to publish to this repository`;
+  }
+  if (status === 404) {
+    return `no upload endpoint at ${context.url.href}: check --repository-url`;
+  }
+  return undefined;
+}
+
+/** The human message of an answer: JSON `code`/`message`/`error`, an HTML title, or the text. */
+export function extractMessage(answer: HttpAnswer): string {
+  const body = answer.body.trim();
+  const type = String(header(answer, "content-type") ?? "");
+  if (type.includes("json") || body.startsWith("{")) {
+    try {
+      const json = JSON.parse(body) as Record<string, unknown>;
+      // Warehouse: {"message": "<generic status text>", "code": "400 File already exists ...",
+      // "title": "Bad Request"}: the specific text is in `code` (uv reads it the same way).
+      for (const key of ["code", "message", "error", "detail", "errors"]) {
+        const value = json[key];
+        if (typeof value === "string" && value.trim() !== "") {
+          return key === "code" ? value.replace(/^\d{3} /, "").trim() : value.trim();
+        }
+        if (value !== undefined && typeof value !== "string") return JSON.stringify(value);
+      }
+    } catch {
+      // not JSON after all: fall through to text
+    }
+  }
+  if (type.includes("html") || /^<(!doctype|html)/i.test(body)) {
+    const title = body.match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]?.trim();
+    const text = body
+      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    return truncate(text.length > 0 ? text : (title ?? `HTTP ${answer.status}`), 300);
+  }
+  return truncate(body.length > 0 ? body : `HTTP ${answer.status}`, 500);
+}
+
+function truncate(text: string, max: number) {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function retryAfterMs(answer: HttpAnswer): number | undefined {
+  const value = header(answer, "retry-after");
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

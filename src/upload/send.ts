@@ -1,0 +1,136 @@
+// One HTTP exchange with undici: the streamed multipart POST with explicit timeouts, and simple
+// GETs for the index. Redirects are never followed (undici's request does not follow them).
+import { Readable } from "node:stream";
+import { type Dispatcher, EnvHttpProxyAgent, request, errors as undiciErrors } from "undici";
+import type { MultipartBody } from "./body.ts";
+import type { HttpAnswer } from "./outcome.ts";
+
+/** Largest part of an answer body kept for messages; the rest is read and dropped. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+export interface Transport {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  userAgent: string;
+}
+
+/** One connection pool for the whole run, honouring HTTP(S)_PROXY and NO_PROXY. */
+export function createTransport(options: { timeoutMs: number; userAgent: string }): Transport {
+  const dispatcher = new EnvHttpProxyAgent({
+    connect: { timeout: options.timeoutMs },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  return { dispatcher, ...options };
+}
+
+export type SendResult =
+  | { ok: true; answer: HttpAnswer }
+  | { ok: false; message: string; bodySent: boolean };
+
+export async function postMultipart(
+  transport: Transport,
+  url: URL,
+  body: MultipartBody,
+  authorization: string | undefined,
+  onProgress?: (sent: number) => void,
+): Promise<SendResult> {
+  const abort = new AbortController();
+  let bodySent = false;
+  // undici has no write timeout: a registry that stops reading would hang the upload. This
+  // watchdog aborts when the body makes no progress for the timeout.
+  let watchdog: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () =>
+        abort.abort(
+          new Error(`no progress sending the body for ${transport.timeoutMs / 1000} s (stalled)`),
+        ),
+      transport.timeoutMs,
+    );
+  };
+  async function* watched() {
+    arm();
+    for await (const chunk of body.open(onProgress)) {
+      yield chunk;
+      arm();
+    }
+    clearTimeout(watchdog);
+    bodySent = true;
+  }
+  const headers: Record<string, string> = {
+    "content-type": body.contentType,
+    "content-length": String(body.length),
+    accept: "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7",
+    "user-agent": transport.userAgent,
+  };
+  if (authorization) headers.authorization = authorization;
+  try {
+    const response = await request(url, {
+      method: "POST",
+      headers,
+      body: Readable.from(watched(), { objectMode: false }),
+      dispatcher: transport.dispatcher,
+      signal: abort.signal,
+    });
+    return { ok: true, answer: await readAnswer(response) };
+  } catch (error) {
+    return { ok: false, message: describeNetworkError(error, abort.signal), bodySent };
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+export async function get(
+  transport: Transport,
+  url: URL,
+  headers: Record<string, string>,
+): Promise<SendResult> {
+  try {
+    const response = await request(url, {
+      method: "GET",
+      headers: { "user-agent": transport.userAgent, ...headers },
+      dispatcher: transport.dispatcher,
+    });
+    return { ok: true, answer: await readAnswer(response) };
+  } catch (error) {
+    return { ok: false, message: describeNetworkError(error, undefined), bodySent: false };
+  }
+}
+
+async function readAnswer(response: Dispatcher.ResponseData): Promise<HttpAnswer> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of response.body) {
+    if (kept < MAX_ANSWER_BYTES) {
+      chunks.push(chunk as Buffer);
+      kept += (chunk as Buffer).length;
+    }
+  }
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString("utf8"),
+  };
+}
+
+function describeNetworkError(error: unknown, signal: AbortSignal | undefined): string {
+  if (signal?.aborted && signal.reason instanceof Error) return signal.reason.message;
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return "no answer from the registry within the timeout";
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return "the registry stopped sending its answer (timeout)";
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError)
+    return "could not connect within the timeout";
+  const err = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const code = err.cause?.code ?? err.code;
+  const message = err.cause?.message ?? err.message ?? String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
