@@ -1,5 +1,5 @@
 // Checks a distribution's file name against its own metadata, as Warehouse does on upload.
-import { clean as normalizeVersion } from "@renovatebot/pep440";
+import { eq as sameVersion, valid as validVersion } from "@renovatebot/pep440";
 import { isValidProjectName, normalizeName, type ParsedFilename } from "./filename.ts";
 import { type CoreMetadata, first } from "./metadata.ts";
 
@@ -15,12 +15,12 @@ export function validateDistribution(filename: ParsedFilename, metadata: CoreMet
       `file name says project '${filename.name}' but metadata Name is '${name}' (they must match after PEP 503 normalization)`,
     );
   }
-  const metadataVersion = normalizeVersion(version);
-  if (metadataVersion === null) {
+  if (validVersion(version) === null) {
     problems.push(`metadata Version '${version}' is not a valid PEP 440 version`);
   } else {
-    const fileVersion = normalizeVersion(filename.version.replace(/_/g, "-"));
-    if (fileVersion !== metadataVersion) {
+    // Wheel names escape `-` as `_`; versions compare as PEP 440 says (1.0 == 1.0.0).
+    const fileVersion = filename.version.replace(/_/g, "-");
+    if (validVersion(fileVersion) === null || !sameVersion(fileVersion, version)) {
       problems.push(
         `file name says version '${filename.version}' but metadata Version is '${version}'`,
       );
