@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
-const entries = ["cli"];
+const entries = ["cli", "action"];
 for (const name of entries) {
   await build({
     entryPoints: [`src/${name}.ts`],

@@ -3,19 +3,23 @@
 // 2: bad usage or invalid distributions (nothing was sent).
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { readGitHubFacts } from "./ci/github.ts";
 import { CredentialsError, exitCodeOf, InvalidDistributionsError, UsageError } from "./errors.ts";
 import { publish } from "./publish.ts";
 import { NAMED_REPOSITORIES, PYPI_UPLOAD_URL } from "./registries.ts";
-import { createLogEvents, type PublishReport, redactor, summaryLine } from "./report.ts";
+import { createLogEvents, type PublishReport, summaryLine } from "./report.ts";
 import {
+  DEFAULT_CONCURRENCY,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_SECONDS,
   type ExplicitCredentials,
+  MAX_CONCURRENCY,
   type PublishRequest,
   parseCount,
   parseSeconds,
   parseUrlOption,
 } from "./request.ts";
+import { Secrets } from "./secrets.ts";
 import { VERSION } from "./version.ts";
 
 const HELP = `pypush ${VERSION}: publish Python wheels and sdists to PyPI and compatible registries
@@ -36,6 +40,8 @@ Behaviour
   --dry-run              inspect everything, send nothing
   --retries N            retries of transient failures per file (default ${DEFAULT_RETRIES})
   --timeout SECONDS      connect, stall and answer timeout (default ${DEFAULT_TIMEOUT_SECONDS})
+  --concurrency N        files uploaded at once after the first (default ${DEFAULT_CONCURRENCY})
+  --ca-cert FILE         PEM file of a CA to trust besides the system's (also SSL_CERT_FILE)
 Output
   --verbose              more detail, including release URLs
   --print-hash           print each file's sha256 and blake2_256
@@ -61,6 +67,8 @@ const OPTIONS = {
   json: { type: "string" },
   retries: { type: "string" },
   timeout: { type: "string" },
+  concurrency: { type: "string" },
+  "ca-cert": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -115,6 +123,12 @@ export function parseCommandLine(argv: string[], env: Env): PublishRequest | "he
     retries:
       values.retries === undefined ? DEFAULT_RETRIES : parseCount(values.retries, "--retries", 10),
     timeoutMs: parseSeconds(values.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), "--timeout"),
+    concurrency:
+      values.concurrency === undefined
+        ? DEFAULT_CONCURRENCY
+        : Math.max(1, parseCount(values.concurrency, "--concurrency", MAX_CONCURRENCY)),
+    verifyMetadata: true,
+    caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file): file is string => !!file),
   };
 }
 
@@ -169,11 +183,18 @@ export async function main(argv: string[], env: Env): Promise<number> {
     out(VERSION);
     return 0;
   }
-  const redact = redactor([request.credentials.password]);
+  const secrets = new Secrets();
+  secrets.add(request.credentials.password);
+  const redact = (text: string) => secrets.redact(text);
   const events = createLogEvents((line) => out(redact(line)), request);
   let report: PublishReport;
   try {
-    report = await publish(request, events);
+    report = await publish(request, {
+      events,
+      secrets,
+      github: readGitHubFacts(env),
+      idTokens: undefined,
+    });
   } catch (error) {
     if (request.jsonReport && error instanceof InvalidDistributionsError) {
       await writeJson(request.jsonReport, { problems: error.problems, files: [] });

@@ -1,83 +1,100 @@
-// The five steps: plan, inspect, authorize, upload, report. Nothing here knows GitHub or GitLab.
-import { basicAuthorization, resolveCredentials } from "./credentials/resolve.ts";
+// The five steps: plan, inspect, authorize, upload, report. Nothing here knows GitHub or GitLab:
+// what the CI says arrives as plain facts in PublishEnvironment.
+import type { GitHubFacts } from "./ci/github.ts";
+import type { IdTokenProvider } from "./credentials/oidc.ts";
+import { resolveCredentials } from "./credentials/resolve.ts";
 import { discoverDistributions } from "./distributions/discover.ts";
 import type { Distribution } from "./distributions/distribution.ts";
 import { inspectDistributions } from "./distributions/inspect.ts";
 import { first } from "./distributions/metadata.ts";
 import { InvalidDistributionsError } from "./errors.ts";
-import { recognizeRegistry } from "./registries.ts";
+import { type RegistryProfile, recognizeRegistry } from "./registries.ts";
 import type { FileResult, PublishEvents, PublishReport } from "./report.ts";
 import type { PublishRequest } from "./request.ts";
+import type { Secrets } from "./secrets.ts";
 import { createTransport } from "./upload/send.ts";
 import { type FileOutcome, type UploadTarget, uploadFile } from "./upload/upload-file.ts";
-
 import { USER_AGENT } from "./version.ts";
+
+export interface PublishEnvironment {
+  events: PublishEvents;
+  secrets: Secrets;
+  github: GitHubFacts | undefined;
+  idTokens: IdTokenProvider | undefined;
+}
 
 /** Base of the exponential backoff between attempts. */
 const RETRY_BASE_MS = 1000;
 
 export async function publish(
   request: PublishRequest,
-  events: PublishEvents,
+  environment: PublishEnvironment,
 ): Promise<PublishReport> {
+  const { events, secrets } = environment;
   const profile = recognizeRegistry(request.repositoryUrl);
 
   // 1 plan, 2 inspect: every problem in every file, before anything is sent.
   const discovery = await discoverDistributions(request.paths);
-  const inspection = await inspectDistributions(discovery.candidates, { md5: profile.needsMd5 });
+  const inspection = await inspectDistributions(discovery.candidates, {
+    md5: profile.needsMd5,
+    verifyMetadata: request.verifyMetadata,
+  });
+  for (const warning of inspection.warnings) events.warn(`${warning.file}: ${warning.message}`);
   const problems = [...discovery.problems, ...inspection.problems];
   if (problems.length > 0) throw new InvalidDistributionsError(problems);
   const distributions = sortForUpload(inspection.distributions);
-
-  // 3 authorize
-  const credentials = resolveCredentials(request.credentials, profile);
-  const authorization = basicAuthorization(credentials);
-  if (
-    request.repositoryUrl.protocol === "http:" &&
-    !isLoopback(request.repositoryUrl) &&
-    credentials
-  ) {
-    events.warn(
-      `${request.repositoryUrl.href} is plain http: the credentials and files cross the network unencrypted; use https`,
-    );
-  }
-  const indexUrl = request.checkUrl ?? profile.simpleIndexUrl;
-  const target: UploadTarget = {
-    url: request.repositoryUrl,
-    profile,
-    username: credentials?.username,
-    authorization: async () => authorization,
-    index: indexUrl && {
-      url: indexUrl,
-      // Credentials only go where they were given for: the upload URL's origin.
-      authorization: async () =>
-        indexUrl.origin === request.repositoryUrl.origin ? authorization : undefined,
-    },
-  };
   const report: PublishReport = {
     repositoryUrl: request.repositoryUrl.href,
     registry: profile.label,
     files: [],
   };
-
   if (request.dryRun) {
-    for (const dist of distributions) {
-      const result = resultFor(dist, { kind: "would-upload" });
-      report.files.push(result);
-      events.fileFinished(result);
-    }
+    for (const dist of distributions)
+      finish(report, events, resultFor(dist, { kind: "would-upload" }));
     return report;
   }
 
-  // 4 upload, one file after another; the first failure stops the rest, which are reported.
-  const transport = createTransport({ timeoutMs: request.timeoutMs, userAgent: USER_AGENT });
+  const transport = createTransport({
+    timeoutMs: request.timeoutMs,
+    userAgent: USER_AGENT,
+    caCertFiles: request.caCertFiles,
+  });
   try {
-    let failed = false;
-    for (const dist of distributions) {
-      if (failed) {
-        report.files.push(resultFor(dist, { kind: "not-attempted" }));
-        continue;
-      }
+    // 3 authorize
+    const credentials = await resolveCredentials({
+      explicit: request.credentials,
+      profile,
+      url: request.repositoryUrl,
+      github: environment.github,
+      idTokens: environment.idTokens,
+      transport,
+      secrets,
+    });
+    if (credentials)
+      events.info(`Publishing to ${request.repositoryUrl.href} with ${credentials.source}`);
+    if (request.repositoryUrl.protocol === "http:" && !isLoopback(request.repositoryUrl)) {
+      events.warn(
+        `${request.repositoryUrl.href} is plain http: files${credentials ? " and credentials" : ""} cross the network unencrypted; use https`,
+      );
+    }
+    const indexUrl = request.checkUrl ?? profile.simpleIndexUrl;
+    const sameOrigin = indexUrl?.origin === request.repositoryUrl.origin;
+    const authorization = async () => credentials?.authorization();
+    const target: UploadTarget = {
+      url: request.repositoryUrl,
+      profile,
+      username: credentials?.username,
+      authorization,
+      index: indexUrl && {
+        url: indexUrl,
+        // Credentials only go to the origin they were given for.
+        authorization: async () => (sameOrigin ? authorization() : undefined),
+      },
+    };
+
+    // 4 upload: the first file alone (it may create the project or release), then the rest in a
+    // bounded pool. After a failure nothing new starts; every file's state is reported.
+    const upload = async (dist: Distribution) => {
       const outcome = await uploadFile(
         dist,
         target,
@@ -92,23 +109,38 @@ export async function publish(
           onProgress: (sent, total) => events.progress(dist, sent, total),
         },
       );
-      const result = resultFor(
-        dist,
-        outcome,
-        profile.isPypi ? releaseUrl(profile.kind, dist) : undefined,
-      );
-      report.files.push(result);
-      events.fileFinished(result);
-      failed = outcome.kind === "failed";
+      finish(report, events, resultFor(dist, outcome, releaseUrl(profile, dist)));
+      return outcome.kind !== "failed";
+    };
+    const [head, ...rest] = distributions;
+    let healthy = head === undefined || (await upload(head));
+    let next = 0;
+    const worker = async () => {
+      while (healthy && next < rest.length) {
+        const dist = rest[next++] as Distribution;
+        if (!(await upload(dist))) healthy = false;
+      }
+    };
+    if (healthy) {
+      await Promise.all(Array.from({ length: Math.min(request.concurrency, rest.length) }, worker));
     }
+    const done = new Set(report.files.map((file) => file.filename));
+    for (const dist of distributions) {
+      if (!done.has(dist.filename)) report.files.push(resultFor(dist, { kind: "not-attempted" }));
+    }
+    return report;
   } finally {
     await transport.dispatcher.close();
   }
-  return report;
 }
 
-// Upload sdists first, then wheels, each in name order: registries that create the release on
-// its first file see the same first file on every run.
+function finish(report: PublishReport, events: PublishEvents, result: FileResult) {
+  report.files.push(result);
+  events.fileFinished(result);
+}
+
+// Sdists first, then wheels, each in name order: registries that create the release on its first
+// file see the same first file on every run.
 function sortForUpload(distributions: Distribution[]): Distribution[] {
   return [...distributions].sort(
     (a, b) =>
@@ -146,8 +178,10 @@ function resultFor(
   }
 }
 
-function releaseUrl(kind: string, dist: Distribution): string {
-  const host = kind === "testpypi" ? "https://test.pypi.org" : "https://pypi.org";
+/** The release page on PyPI / TestPyPI; other registries have no page pypush can name. */
+export function releaseUrl(profile: RegistryProfile, dist: Distribution): string | undefined {
+  if (!profile.isPypi) return undefined;
+  const host = profile.kind === "testpypi" ? "https://test.pypi.org" : "https://pypi.org";
   const name = first(dist.metadata.headers, "name") ?? dist.parsed.name;
   const version = first(dist.metadata.headers, "version") ?? dist.parsed.version;
   return `${host}/project/${encodeURIComponent(name)}/${encodeURIComponent(version)}/`;
@@ -155,6 +189,6 @@ function releaseUrl(kind: string, dist: Distribution): string {
 
 function isLoopback(url: URL): boolean {
   return (
-    ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname) || url.hostname.startsWith("127.")
+    url.hostname === "localhost" || url.hostname === "[::1]" || url.hostname.startsWith("127.")
   );
 }

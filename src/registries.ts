@@ -22,8 +22,10 @@ export interface RegistryProfile {
   needsMd5: boolean;
   /** Where the PEP 503/691 simple index lives, to check what the registry already holds. */
   simpleIndexUrl: URL | undefined;
-  /** Only PyPI and TestPyPI take API tokens with the `__token__` username and trusted publishing. */
+  /** PyPI or TestPyPI themselves. */
   isPypi: boolean;
+  /** Warehouse's upload API (`/legacy/`): API tokens and trusted publishing (`/_/oidc/`). */
+  warehouse: boolean;
 }
 
 export const PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/";
@@ -48,6 +50,7 @@ export function recognizeRegistry(url: URL): RegistryProfile {
     needsMd5: kind === "artifactory",
     simpleIndexUrl,
     isPypi: kind === "pypi" || kind === "testpypi",
+    warehouse: kind === "pypi" || kind === "testpypi" || /\/legacy\/?$/.test(path),
   });
   if (host === "upload.pypi.org" || host === "pypi.org") {
     return profile("pypi", "PyPI", new URL("https://pypi.org/simple/"));

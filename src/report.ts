@@ -99,13 +99,16 @@ export function summaryLine(report: PublishReport): string {
   return `${parts.join(", ")} (${report.registry}: ${report.repositoryUrl})`;
 }
 
-/** Replaces every secret in a text, so no error or log line can carry one. */
-export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const known = secrets.filter((secret): secret is string => !!secret && secret.length >= 4);
-  const encoded = known.flatMap((secret) => [
-    encodeURIComponent(secret),
-    Buffer.from(secret).toString("base64"),
-  ]);
-  const all = [...new Set([...known, ...encoded])].sort((a, b) => b.length - a.length);
-  return (text) => all.reduce((out, secret) => out.split(secret).join("***"), text);
+/** The GitHub job summary's table: one row per file, with its link where there is one. */
+export function summaryTable(report: PublishReport): string[][] {
+  return [
+    ["File", "Size", "sha256", "Outcome", "Link"],
+    ...report.files.map((file) => [
+      file.filename,
+      humanSize(file.size),
+      file.sha256,
+      file.message ? `${file.outcome}: ${file.message}` : file.outcome,
+      file.url ?? "",
+    ]),
+  ];
 }

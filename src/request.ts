@@ -19,10 +19,18 @@ export interface PublishRequest {
   jsonReport: string | undefined;
   retries: number;
   timeoutMs: number;
+  /** Files uploaded at once after the first (which goes alone: it may create the project). */
+  concurrency: number;
+  /** false: a file name that disagrees with its metadata is a warning, not an error. */
+  verifyMetadata: boolean;
+  /** PEM files of CAs to trust besides the system's (ca-cert, SSL_CERT_FILE). */
+  caCertFiles: string[];
 }
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 16;
 
 export function parseUrlOption(value: string, option: string): URL {
   let url: URL;

@@ -1,39 +1,109 @@
-// Step 3, authorize: which credentials go to the target. Explicit ones win.
+// Step 3, authorize: which credentials go to the target, in this order: explicit ones; (GitLab's
+// job and deploy tokens, for GitLab targets); trusted publishing for Warehouse indexes.
+import type { GitHubFacts } from "../ci/github.ts";
 import { CredentialsError } from "../errors.ts";
 import type { RegistryProfile } from "../registries.ts";
 import type { ExplicitCredentials } from "../request.ts";
+import type { Secrets } from "../secrets.ts";
+import type { Transport } from "../upload/send.ts";
+import { githubIdTokenProvider } from "./github-id-token.ts";
+import {
+  fetchAudience,
+  type IdTokenProvider,
+  mintToken,
+  oidcIndexFor,
+  renewingToken,
+} from "./oidc.ts";
 
 export interface Credentials {
   username: string;
-  password: string;
   /** Where they came from, for messages (never the secret itself). */
   source: string;
+  /** The Authorization header value for the next request (a minted token renews itself). */
+  authorization(): Promise<string>;
 }
 
-export function resolveCredentials(
-  explicit: ExplicitCredentials,
-  profile: RegistryProfile,
-): Credentials | undefined {
-  if (explicit.password !== undefined) {
+export interface CredentialContext {
+  explicit: ExplicitCredentials;
+  profile: RegistryProfile;
+  url: URL;
+  github: GitHubFacts | undefined;
+  /** An entrypoint's own way to get ID tokens (the action passes @actions/core's getIDToken). */
+  idTokens: IdTokenProvider | undefined;
+  transport: Transport;
+  secrets: Secrets;
+}
+
+export async function resolveCredentials(
+  context: CredentialContext,
+): Promise<Credentials | undefined> {
+  const { explicit, profile, secrets } = context;
+  if (explicit.password !== undefined && explicit.password !== "") {
+    secrets.add(explicit.password);
+    const username = explicit.username ?? "__token__";
+    const header = basicAuthorization(username, explicit.password);
     return {
-      username: explicit.username ?? "__token__",
-      password: explicit.password,
+      username,
       source:
-        explicit.username === undefined ? "the API token given" : "the username and password given",
+        explicit.username === undefined
+          ? "the API token given"
+          : `the password given for '${username}'`,
+      authorization: async () => header,
     };
   }
-  if (profile.isPypi) {
-    throw new CredentialsError(
-      `no credentials for ${profile.label}`,
-      "pass an API token with --token (or set PYPUSH_TOKEN / TWINE_PASSWORD / UV_PUBLISH_TOKEN), or publish from GitHub Actions or GitLab CI with trusted publishing",
-      2,
-    );
+  if (profile.warehouse) {
+    const idTokens = idTokenProviderFor(context);
+    if (idTokens) return trustedPublishing(context, idTokens);
+    if (profile.isPypi) {
+      throw new CredentialsError(
+        `no credentials for ${profile.label}`,
+        "pass an API token with --token (or PYPUSH_TOKEN / TWINE_PASSWORD / UV_PUBLISH_TOKEN), or publish from GitHub Actions or GitLab CI with trusted publishing",
+        2,
+      );
+    }
   }
   return undefined;
 }
 
-export function basicAuthorization(credentials: Credentials | undefined): string | undefined {
-  if (credentials === undefined) return undefined;
-  const pair = `${credentials.username}:${credentials.password}`;
-  return `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
+function idTokenProviderFor(context: CredentialContext): IdTokenProvider | undefined {
+  const { github } = context;
+  if (github) {
+    if (github.idTokenRequest === undefined) {
+      throw new CredentialsError(
+        github.fromFork
+          ? "trusted publishing is impossible here: GitHub gives no OIDC token to pull requests from forks"
+          : "no password was given and this job cannot get an OIDC token for trusted publishing",
+        github.fromFork
+          ? "publish from a push, tag or release workflow in the repository itself, not from a fork's pull request"
+          : "add `permissions: id-token: write` to the publishing job (or pass an API token as the password)",
+        2,
+      );
+    }
+    return context.idTokens ?? githubIdTokenProvider(context.transport, github.idTokenRequest);
+  }
+  return context.idTokens;
+}
+
+async function trustedPublishing(
+  context: CredentialContext,
+  idTokens: IdTokenProvider,
+): Promise<Credentials> {
+  const index = oidcIndexFor(context.url);
+  const audience = await fetchAudience(context.transport, index);
+  const mint = async () => {
+    const idToken = await idTokens(audience);
+    context.secrets.add(idToken);
+    return mintToken(context.transport, index, idToken, context.secrets);
+  };
+  const token = renewingToken(mint);
+  await token(); // fail here, before any upload, when the exchange is refused
+  return {
+    username: "__token__",
+    source: `trusted publishing (${index.origin}, audience ${audience})`,
+    authorization: async () => basicAuthorization("__token__", await token()),
+  };
+}
+
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }

@@ -13,50 +13,58 @@ import { readWheelMetadata } from "./wheel.ts";
 export interface Inspection {
   distributions: Distribution[];
   problems: DistributionProblem[];
+  /** Mismatches between file name and metadata, when not verifying metadata. */
+  warnings: DistributionProblem[];
 }
 
 export async function inspectDistributions(
   candidates: readonly Candidate[],
-  options: { md5: boolean },
+  options: { md5: boolean; verifyMetadata: boolean },
 ): Promise<Inspection> {
-  const results = await Promise.all(
-    candidates.map((candidate) => inspectOne(candidate, options.md5)),
-  );
-  const distributions: Distribution[] = [];
-  const problems: DistributionProblem[] = [];
+  const results = await Promise.all(candidates.map((candidate) => inspectOne(candidate, options)));
+  const inspection: Inspection = { distributions: [], problems: [], warnings: [] };
   for (const result of results) {
-    if ("problems" in result) problems.push(...result.problems);
-    else distributions.push(result);
+    if ("problems" in result) inspection.problems.push(...result.problems);
+    else {
+      inspection.distributions.push(result.distribution);
+      inspection.warnings.push(...result.warnings);
+    }
   }
-  return { distributions, problems };
+  return inspection;
 }
 
 async function inspectOne(
   candidate: Candidate,
-  md5: boolean,
-): Promise<Distribution | { problems: DistributionProblem[] }> {
-  const fail = (messages: string[]) => ({
-    problems: messages.map((message) => ({ file: candidate.path, message })),
-  });
+  options: { md5: boolean; verifyMetadata: boolean },
+): Promise<
+  | { distribution: Distribution; warnings: DistributionProblem[] }
+  | { problems: DistributionProblem[] }
+> {
+  const about = (messages: string[]) =>
+    messages.map((message) => ({ file: candidate.path, message }));
+  const fail = (messages: string[]) => ({ problems: about(messages) });
   const parsed = parseFilename(candidate.filename);
   if (!parsed.ok) return fail([parsed.problem]);
   if (candidate.size === 0) return fail(["the file is empty"]);
   const read =
     parsed.filename.kind === "wheel"
-      ? await readWheelMetadata(candidate.path)
+      ? await readWheelMetadata(candidate.path, candidate.size)
       : await readSdistMetadata(candidate.path);
   if (!read.ok) return fail(read.problems);
   const metadata = parseCoreMetadata(read.metadata);
   const where = parsed.filename.kind === "wheel" ? "METADATA" : "PKG-INFO";
   if (!metadata.ok) return fail(metadata.problems.map((problem) => `${where}: ${problem}`));
   const mismatches = validateDistribution(parsed.filename, metadata.metadata);
-  if (mismatches.length > 0) return fail(mismatches);
+  if (mismatches.length > 0 && options.verifyMetadata) return fail(mismatches);
   return {
-    path: candidate.path,
-    filename: candidate.filename,
-    size: candidate.size,
-    parsed: parsed.filename,
-    metadata: metadata.metadata,
-    digests: await computeDigests(candidate.path, md5),
+    distribution: {
+      path: candidate.path,
+      filename: candidate.filename,
+      size: candidate.size,
+      parsed: parsed.filename,
+      metadata: metadata.metadata,
+      digests: await computeDigests(candidate.path, options.md5),
+    },
+    warnings: about(mismatches),
   };
 }

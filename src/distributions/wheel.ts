@@ -1,11 +1,18 @@
 // Reads a wheel's `{name}-{version}.dist-info/METADATA` with yauzl, without unpacking anything else.
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { MAX_BOMB_BYTES, MAX_COMPRESSION_RATIO, MAX_METADATA_BYTES } from "./limits.ts";
+import {
+  COMPRESSION_RATIO_MIN_BYTES,
+  MAX_COMPRESSION_RATIO,
+  MAX_METADATA_BYTES,
+} from "./limits.ts";
 
 export type ArchiveRead = { ok: true; metadata: Buffer } | { ok: false; problems: string[] };
 
-/** Finds and reads the one top-level `*.dist-info/METADATA` of a wheel. */
-export async function readWheelMetadata(path: string): Promise<ArchiveRead> {
+/**
+ * Finds and reads the one top-level `*.dist-info/METADATA` of a wheel, after the checks Warehouse
+ * makes of the archive: a `.dist-info` with METADATA, WHEEL and RECORD, no zip bomb.
+ */
+export async function readWheelMetadata(path: string, fileSize: number): Promise<ArchiveRead> {
   let zip: ZipFile;
   try {
     zip = await openZip(path);
@@ -15,15 +22,11 @@ export async function readWheelMetadata(path: string): Promise<ArchiveRead> {
   try {
     const entries = await listEntries(zip);
     const problems: string[] = [];
-    for (const entry of entries) {
-      if (
-        entry.uncompressedSize > MAX_BOMB_BYTES &&
-        entry.uncompressedSize > entry.compressedSize * MAX_COMPRESSION_RATIO
-      ) {
-        problems.push(
-          `entry '${entry.fileName}' inflates ${entry.compressedSize} bytes to ${entry.uncompressedSize} (over ${MAX_COMPRESSION_RATIO}x): refusing a likely zip bomb`,
-        );
-      }
+    const inflated = entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
+    if (inflated > COMPRESSION_RATIO_MIN_BYTES && inflated > fileSize * MAX_COMPRESSION_RATIO) {
+      problems.push(
+        `the archive inflates to ${inflated} bytes, over ${MAX_COMPRESSION_RATIO} times its size: a likely zip bomb (PyPI refuses it: "File exceeds compression ratio of ${MAX_COMPRESSION_RATIO}")`,
+      );
     }
     const distInfoDirs = new Set(
       entries
@@ -42,6 +45,12 @@ export async function readWheelMetadata(path: string): Promise<ArchiveRead> {
     if (metadataEntry === undefined) {
       problems.push("wheel has no *.dist-info/METADATA file");
       return { ok: false, problems };
+    }
+    const distInfo = metadataEntry.fileName.slice(0, -"/METADATA".length);
+    for (const required of ["WHEEL", "RECORD"]) {
+      if (!entries.some((entry) => entry.fileName === `${distInfo}/${required}`)) {
+        problems.push(`wheel has no ${distInfo}/${required} file (PyPI requires it)`);
+      }
     }
     if (metadataEntry.uncompressedSize > MAX_METADATA_BYTES) {
       problems.push(

@@ -65,11 +65,15 @@ function isDuplicate(status: number, message: string): boolean {
 function hintFor(status: number, message: string, context: AnswerContext): string | undefined {
   const text = message.toLowerCase();
   const { profile } = context;
-  if (text.includes("filename has already been used")) {
+  // Warehouse: "This filename was previously used by a file that has since been deleted. Use a
+  // different version." (older: "This filename has already been used, use a different version.")
+  if (text.includes("previously used") || text.includes("filename has already been used")) {
     return "a registry never takes a file name twice, even after the file was deleted: release a new version (for example a .post1)";
   }
-  if (/14 days|fourteen days/.test(text)) {
-    return "PyPI refuses new files for a release created more than 14 days ago (since July 2026): publish a new version";
+  // Warehouse (July 2026): "Uploading new files to releases older than 14 days is not allowed."
+  const closed = text.match(/releases older than (\d+) days/);
+  if (closed) {
+    return `PyPI takes no new files for a release created more than ${closed[1]} days ago: publish the file in a new version`;
   }
   if (text.includes("file too large") || status === 413) {
     return profile.isPypi

@@ -1,7 +1,10 @@
 // One HTTP exchange with undici: the streamed multipart POST with explicit timeouts, and simple
 // GETs for the index. Redirects are never followed (undici's request does not follow them).
+import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
+import { rootCertificates } from "node:tls";
 import { type Dispatcher, EnvHttpProxyAgent, request, errors as undiciErrors } from "undici";
+import { UsageError } from "../errors.ts";
 import type { MultipartBody } from "./body.ts";
 import type { HttpAnswer } from "./outcome.ts";
 
@@ -14,14 +17,42 @@ export interface Transport {
   userAgent: string;
 }
 
-/** One connection pool for the whole run, honouring HTTP(S)_PROXY and NO_PROXY. */
-export function createTransport(options: { timeoutMs: number; userAgent: string }): Transport {
+/**
+ * One connection pool for the whole run (keep-alive), honouring HTTP(S)_PROXY and NO_PROXY.
+ * Extra CA files are added to Node's roots; giving `ca` replaces the default store, so the files
+ * of NODE_EXTRA_CA_CERTS are added back by hand.
+ */
+export function createTransport(options: {
+  timeoutMs: number;
+  userAgent: string;
+  caCertFiles: readonly string[];
+}): Transport {
+  const ca =
+    options.caCertFiles.length > 0
+      ? [
+          ...rootCertificates,
+          ...[...options.caCertFiles, process.env.NODE_EXTRA_CA_CERTS]
+            .filter((file): file is string => !!file)
+            .map(readCertificates),
+        ]
+      : undefined;
   const dispatcher = new EnvHttpProxyAgent({
-    connect: { timeout: options.timeoutMs },
+    connect: { timeout: options.timeoutMs, ...(ca ? { ca } : {}) },
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
-  return { dispatcher, ...options };
+  return { dispatcher, timeoutMs: options.timeoutMs, userAgent: options.userAgent };
+}
+
+function readCertificates(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `cannot read the CA certificate file ${file}: ${(error as Error).message}`,
+      "give a PEM file with the certificate(s) of the CA that signed the registry's certificate",
+    );
+  }
 }
 
 export type SendResult =
