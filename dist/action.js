@@ -54918,6 +54918,26 @@ function recognizeRegistry(url) {
   if (host === "test.pypi.org") {
     return profile("testpypi", "TestPyPI", new URL("https://test.pypi.org/simple/"));
   }
+  const group = path.match(/^(.*\/api\/v4)\/groups\/([^/]+)\/-\/packages\/pypi/);
+  if (group) {
+    return {
+      ...profile("gitlab", "GitLab", new URL(`${path.replace(/\/$/, "")}/simple/`, url)),
+      readOnly: {
+        message: `${url.href} is GitLab's group endpoint, which is read-only (simple index only)`,
+        hint: `upload to a project of the group: ${url.origin}${group[1]}/projects/<project id or url-encoded path>/packages/pypi (then install from the group URL)`
+      }
+    };
+  }
+  const simple = path.match(/\/simple\/?$/);
+  if (simple && !path.includes("/api/v4/")) {
+    return {
+      ...profile("generic", url.host, void 0),
+      readOnly: {
+        message: `${url.href} is a simple index (for installing), not an upload URL`,
+        hint: host === "pypi.org" || host === "test.pypi.org" ? `use https://${host === "pypi.org" ? "upload.pypi.org" : "test.pypi.org"}/legacy/` : "use the registry's upload URL (see its documentation for twine)"
+      }
+    };
+  }
   const gitlab = path.match(/^(.*\/api\/v4\/projects\/[^/]+\/packages\/pypi)\/?$/);
   if (gitlab) return profile("gitlab", "GitLab", new URL(`${gitlab[1]}/simple/`, url));
   const gitea = path.match(/^(.*\/api\/packages\/[^/]+\/pypi)\/?$/);
@@ -55058,6 +55078,15 @@ function readEventFile(path) {
   }
 }
 
+// src/ci/gitlab.ts
+function idTokenVariable(audience) {
+  return `${audience.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_ID_TOKEN`;
+}
+function gitlabTargetProject(url) {
+  const match = url.pathname.match(/\/projects\/([^/]+)\/packages\/pypi/);
+  return match?.[1] === void 0 ? void 0 : decodeURIComponent(match[1]);
+}
+
 // src/upload/send.ts
 var import_undici = __toESM(require_undici2(), 1);
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -55191,6 +55220,58 @@ function githubIdTokenProvider(transport, request3) {
   };
 }
 
+// src/credentials/gitlab.ts
+var JOB_TOKEN_USERNAME = "gitlab-ci-token";
+function looksLikeJobToken(password, gitlab) {
+  return password === gitlab?.jobToken || password.startsWith("glcbt-");
+}
+function gitlabCredentials(explicit, gitlab, target) {
+  const sameHost = gitlab !== void 0 && target.host === gitlab.serverUrl.host;
+  if (explicit.password) {
+    const username = explicit.username ?? "__token__";
+    if (looksLikeJobToken(explicit.password, gitlab) && username !== JOB_TOKEN_USERNAME) {
+      return {
+        kind: "explicit",
+        username: JOB_TOKEN_USERNAME,
+        password: explicit.password,
+        notice: `the password is a GitLab CI job token, which GitLab accepts only with the username ${JOB_TOKEN_USERNAME} (not '${username}'): using ${JOB_TOKEN_USERNAME}`
+      };
+    }
+    return { kind: "explicit", username, password: explicit.password };
+  }
+  if (!sameHost) return void 0;
+  if (gitlab.deployToken) return { kind: "deploy-token", ...gitlab.deployToken };
+  if (gitlab.jobToken) {
+    return { kind: "job-token", username: JOB_TOKEN_USERNAME, password: gitlab.jobToken };
+  }
+  return void 0;
+}
+function guardJobToken(password, gitlab, target) {
+  if (!password || !gitlab?.jobToken || password !== gitlab.jobToken) return;
+  if (target.host !== gitlab.serverUrl.host) {
+    throw new CredentialsError(
+      `refusing to send the GitLab CI job token to ${target.host}: it is only ever sent to ${gitlab.serverUrl.host}, the instance that issued it`,
+      "use a token issued by the target registry (for PyPI, trusted publishing with id_tokens, or an API token)",
+      2
+    );
+  }
+}
+function gitlabIdTokenProvider(gitlab) {
+  return async (audience) => {
+    const variable = idTokenVariable(audience);
+    const token = gitlab.idTokens[variable];
+    if (token) return token;
+    throw new CredentialsError(
+      `no ID token for audience '${audience}' in this GitLab job (the variable ${variable} is not set)`,
+      `add to the publishing job:
+  id_tokens:
+    ${variable}:
+      aud: ${audience}`,
+      2
+    );
+  };
+}
+
 // src/credentials/oidc.ts
 var import_undici2 = __toESM(require_undici2(), 1);
 
@@ -55225,6 +55306,10 @@ function isDuplicate(status, message) {
 function hintFor(status, message, context) {
   const text = message.toLowerCase();
   const { profile } = context;
+  if (profile.kind === "gitlab") {
+    const hint = gitlabHint(status, text, context);
+    if (hint) return hint;
+  }
   if (text.includes("previously used") || text.includes("filename has already been used")) {
     return "a registry never takes a file name twice, even after the file was deleted: release a new version (for example a .post1)";
   }
@@ -55258,6 +55343,29 @@ function hintFor(status, message, context) {
   }
   if (status === 404) {
     return `no upload endpoint at ${context.url.href}: check --repository-url`;
+  }
+  return void 0;
+}
+function gitlabHint(status, text, context) {
+  const { credentialKind, gitlabProjects: gitlabProjects2, username } = context;
+  const crossProject = gitlabProjects2?.target !== void 0 && gitlabProjects2.target !== gitlabProjects2.source;
+  if (status === 401) {
+    if (credentialKind === "job-token") {
+      return "GitLab refused the CI job token (username gitlab-ci-token): job tokens are valid only while their job runs; rerun the job";
+    }
+    return `GitLab refused these credentials (username '${username ?? ""}'). The CI job token works only with the username gitlab-ci-token; a deploy token with its own username and scope write_package_registry; a personal, project or group access token with scope api`;
+  }
+  if ((status === 403 || status === 404) && credentialKind === "job-token" && crossProject) {
+    return `the job token of project ${gitlabProjects2?.source} may not publish to project ${gitlabProjects2?.target}: in ${gitlabProjects2?.target}, open Settings > CI/CD > Job token permissions and add ${gitlabProjects2?.source} to the allowlist`;
+  }
+  if (status === 403 && (text.includes("scope") || credentialKind === "explicit" || credentialKind === "deploy-token")) {
+    return "the token cannot write packages here: a personal, project or group access token needs scope api (Developer role or above); a deploy token needs scope write_package_registry";
+  }
+  if (status === 403) {
+    return "GitLab forbids publishing here: check that the project's package registry is enabled (Settings > General > Visibility, project features, permissions > Package registry) and that the package is not protected";
+  }
+  if (status === 404) {
+    return `GitLab found no project at ${context.url.href} that these credentials may see: check the project id or path (GitLab answers 404 for projects a token has no access to)`;
   }
   return void 0;
 }
@@ -55414,16 +55522,25 @@ function renewingToken(mint) {
 
 // src/credentials/resolve.ts
 async function resolveCredentials(context) {
-  const { explicit, profile, secrets } = context;
+  const { explicit, profile, secrets, gitlab, url } = context;
+  secrets.add(explicit.password);
+  guardJobToken(explicit.password, gitlab, url);
+  if (profile.kind === "gitlab") {
+    const found = gitlabCredentials(explicit, gitlab, url);
+    if (found === void 0) return void 0;
+    secrets.add(found.password);
+    const source = {
+      explicit: `the credentials given (username '${found.username}')`,
+      "deploy-token": `the deploy token CI_DEPLOY_USER/CI_DEPLOY_PASSWORD (username '${found.username}')`,
+      "job-token": `the CI job token (username '${found.username}')`
+    }[found.kind];
+    const notice = "notice" in found ? found.notice : void 0;
+    return fixed(found.username, found.password, found.kind, source, notice);
+  }
   if (explicit.password !== void 0 && explicit.password !== "") {
-    secrets.add(explicit.password);
     const username = explicit.username ?? "__token__";
-    const header2 = basicAuthorization(username, explicit.password);
-    return {
-      username,
-      source: explicit.username === void 0 ? "the API token given" : `the password given for '${username}'`,
-      authorization: async () => header2
-    };
+    const source = explicit.username === void 0 ? "the API token given" : `the password given for '${username}'`;
+    return fixed(username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -55438,8 +55555,19 @@ async function resolveCredentials(context) {
   }
   return void 0;
 }
+function fixed(username, password, kind, source, notice) {
+  const header2 = basicAuthorization(username, password);
+  return {
+    username,
+    kind,
+    source,
+    ...notice ? { notice } : {},
+    authorization: async () => header2
+  };
+}
 function idTokenProviderFor(context) {
-  const { github } = context;
+  const { github, gitlab } = context;
+  if (gitlab) return context.idTokens ?? gitlabIdTokenProvider(gitlab);
   if (github) {
     if (github.idTokenRequest === void 0) {
       throw new CredentialsError(
@@ -55464,6 +55592,7 @@ async function trustedPublishing(context, idTokens) {
   await token();
   return {
     username: "__token__",
+    kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
     authorization: async () => basicAuthorization("__token__", await token())
   };
@@ -59900,7 +60029,8 @@ async function uploadFile(dist, target, policy, transport, observer) {
       const answer = classifyAnswer(sent.answer, {
         profile: target.profile,
         url: target.url,
-        username: target.username
+        username: target.username,
+        ...target.diagnostics
       });
       if (answer.kind === "uploaded") return { kind: "uploaded", attempts: attempt };
       if (answer.kind === "refused") {
@@ -60015,11 +60145,13 @@ async function publish(request3, environment) {
     caCertFiles: request3.caCertFiles
   });
   try {
+    if (profile.readOnly) throw new UsageError(profile.readOnly.message, profile.readOnly.hint);
     const credentials = await resolveCredentials({
       explicit: request3.credentials,
       profile,
       url: request3.repositoryUrl,
       github: environment.github,
+      gitlab: environment.gitlab,
       idTokens: environment.idTokens,
       transport,
       secrets
@@ -60038,6 +60170,10 @@ async function publish(request3, environment) {
       url: request3.repositoryUrl,
       profile,
       username: credentials?.username,
+      diagnostics: {
+        ...credentials ? { credentialKind: credentials.kind } : {},
+        ...environment.gitlab && profile.kind === "gitlab" ? { gitlabProjects: gitlabProjects(environment.gitlab, request3.repositoryUrl) } : {}
+      },
       authorization,
       index: indexUrl && {
         url: indexUrl,
@@ -60123,6 +60259,12 @@ function releaseUrl(profile, dist) {
   const name = first(dist.metadata.headers, "name") ?? dist.parsed.name;
   const version = first(dist.metadata.headers, "version") ?? dist.parsed.version;
   return `${host}/project/${encodeURIComponent(name)}/${encodeURIComponent(version)}/`;
+}
+function gitlabProjects(gitlab, url) {
+  const target = gitlabTargetProject(url);
+  const source = gitlab.projectPath ?? gitlab.projectId;
+  const same = target === gitlab.projectId || target === gitlab.projectPath;
+  return { source, target: same ? source : target };
 }
 function isLoopback(url) {
   return url.hostname === "localhost" || url.hostname === "[::1]" || url.hostname.startsWith("127.");
@@ -60240,6 +60382,7 @@ async function run() {
       events,
       secrets,
       github: readGitHubFacts(process.env),
+      gitlab: void 0,
       idTokens: (audience) => core.getIDToken(audience)
     });
     const names = (outcome) => report2.files.filter((file) => file.outcome === outcome).map((file) => file.filename);

@@ -32814,6 +32814,41 @@ function readEventFile(path) {
   }
 }
 
+// src/ci/gitlab.ts
+function readGitLabFacts(env) {
+  if (env.GITLAB_CI !== "true" || !env.CI_SERVER_URL || !env.CI_PROJECT_ID) return void 0;
+  const serverUrl = new URL(env.CI_SERVER_URL);
+  const apiUrl = new URL(env.CI_API_V4_URL || new URL("api/v4", withSlash(serverUrl)).href);
+  const idTokens = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.endsWith("_ID_TOKEN") && value) idTokens[name] = value;
+  }
+  return {
+    serverUrl,
+    apiUrl,
+    projectId: env.CI_PROJECT_ID,
+    projectPath: env.CI_PROJECT_PATH || void 0,
+    jobToken: env.CI_JOB_TOKEN || void 0,
+    deployToken: env.CI_DEPLOY_USER && env.CI_DEPLOY_PASSWORD ? { username: env.CI_DEPLOY_USER, password: env.CI_DEPLOY_PASSWORD } : void 0,
+    commitTag: env.CI_COMMIT_TAG || void 0,
+    idTokens
+  };
+}
+function gitlabProjectUploadUrl(apiUrl, project) {
+  const id = /^\d+$/.test(project) ? project : encodeURIComponent(project);
+  return new URL(`projects/${id}/packages/pypi`, withSlash(apiUrl));
+}
+function idTokenVariable(audience) {
+  return `${audience.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_ID_TOKEN`;
+}
+function withSlash(url) {
+  return new URL(url.href.endsWith("/") ? url.href : `${url.href}/`);
+}
+function gitlabTargetProject(url) {
+  const match = url.pathname.match(/\/projects\/([^/]+)\/packages\/pypi/);
+  return match?.[1] === void 0 ? void 0 : decodeURIComponent(match[1]);
+}
+
 // src/errors.ts
 var UsageError = class extends Error {
   constructor(message, hint) {
@@ -32983,6 +33018,58 @@ function githubIdTokenProvider(transport, request3) {
   };
 }
 
+// src/credentials/gitlab.ts
+var JOB_TOKEN_USERNAME = "gitlab-ci-token";
+function looksLikeJobToken(password, gitlab) {
+  return password === gitlab?.jobToken || password.startsWith("glcbt-");
+}
+function gitlabCredentials(explicit, gitlab, target) {
+  const sameHost = gitlab !== void 0 && target.host === gitlab.serverUrl.host;
+  if (explicit.password) {
+    const username = explicit.username ?? "__token__";
+    if (looksLikeJobToken(explicit.password, gitlab) && username !== JOB_TOKEN_USERNAME) {
+      return {
+        kind: "explicit",
+        username: JOB_TOKEN_USERNAME,
+        password: explicit.password,
+        notice: `the password is a GitLab CI job token, which GitLab accepts only with the username ${JOB_TOKEN_USERNAME} (not '${username}'): using ${JOB_TOKEN_USERNAME}`
+      };
+    }
+    return { kind: "explicit", username, password: explicit.password };
+  }
+  if (!sameHost) return void 0;
+  if (gitlab.deployToken) return { kind: "deploy-token", ...gitlab.deployToken };
+  if (gitlab.jobToken) {
+    return { kind: "job-token", username: JOB_TOKEN_USERNAME, password: gitlab.jobToken };
+  }
+  return void 0;
+}
+function guardJobToken(password, gitlab, target) {
+  if (!password || !gitlab?.jobToken || password !== gitlab.jobToken) return;
+  if (target.host !== gitlab.serverUrl.host) {
+    throw new CredentialsError(
+      `refusing to send the GitLab CI job token to ${target.host}: it is only ever sent to ${gitlab.serverUrl.host}, the instance that issued it`,
+      "use a token issued by the target registry (for PyPI, trusted publishing with id_tokens, or an API token)",
+      2
+    );
+  }
+}
+function gitlabIdTokenProvider(gitlab) {
+  return async (audience) => {
+    const variable = idTokenVariable(audience);
+    const token = gitlab.idTokens[variable];
+    if (token) return token;
+    throw new CredentialsError(
+      `no ID token for audience '${audience}' in this GitLab job (the variable ${variable} is not set)`,
+      `add to the publishing job:
+  id_tokens:
+    ${variable}:
+      aud: ${audience}`,
+      2
+    );
+  };
+}
+
 // src/credentials/oidc.ts
 var import_undici2 = __toESM(require_undici(), 1);
 
@@ -33017,6 +33104,10 @@ function isDuplicate(status, message) {
 function hintFor(status, message, context) {
   const text = message.toLowerCase();
   const { profile } = context;
+  if (profile.kind === "gitlab") {
+    const hint = gitlabHint(status, text, context);
+    if (hint) return hint;
+  }
   if (text.includes("previously used") || text.includes("filename has already been used")) {
     return "a registry never takes a file name twice, even after the file was deleted: release a new version (for example a .post1)";
   }
@@ -33050,6 +33141,29 @@ function hintFor(status, message, context) {
   }
   if (status === 404) {
     return `no upload endpoint at ${context.url.href}: check --repository-url`;
+  }
+  return void 0;
+}
+function gitlabHint(status, text, context) {
+  const { credentialKind, gitlabProjects: gitlabProjects2, username } = context;
+  const crossProject = gitlabProjects2?.target !== void 0 && gitlabProjects2.target !== gitlabProjects2.source;
+  if (status === 401) {
+    if (credentialKind === "job-token") {
+      return "GitLab refused the CI job token (username gitlab-ci-token): job tokens are valid only while their job runs; rerun the job";
+    }
+    return `GitLab refused these credentials (username '${username ?? ""}'). The CI job token works only with the username gitlab-ci-token; a deploy token with its own username and scope write_package_registry; a personal, project or group access token with scope api`;
+  }
+  if ((status === 403 || status === 404) && credentialKind === "job-token" && crossProject) {
+    return `the job token of project ${gitlabProjects2?.source} may not publish to project ${gitlabProjects2?.target}: in ${gitlabProjects2?.target}, open Settings > CI/CD > Job token permissions and add ${gitlabProjects2?.source} to the allowlist`;
+  }
+  if (status === 403 && (text.includes("scope") || credentialKind === "explicit" || credentialKind === "deploy-token")) {
+    return "the token cannot write packages here: a personal, project or group access token needs scope api (Developer role or above); a deploy token needs scope write_package_registry";
+  }
+  if (status === 403) {
+    return "GitLab forbids publishing here: check that the project's package registry is enabled (Settings > General > Visibility, project features, permissions > Package registry) and that the package is not protected";
+  }
+  if (status === 404) {
+    return `GitLab found no project at ${context.url.href} that these credentials may see: check the project id or path (GitLab answers 404 for projects a token has no access to)`;
   }
   return void 0;
 }
@@ -33206,16 +33320,25 @@ function renewingToken(mint) {
 
 // src/credentials/resolve.ts
 async function resolveCredentials(context) {
-  const { explicit, profile, secrets } = context;
+  const { explicit, profile, secrets, gitlab, url } = context;
+  secrets.add(explicit.password);
+  guardJobToken(explicit.password, gitlab, url);
+  if (profile.kind === "gitlab") {
+    const found = gitlabCredentials(explicit, gitlab, url);
+    if (found === void 0) return void 0;
+    secrets.add(found.password);
+    const source = {
+      explicit: `the credentials given (username '${found.username}')`,
+      "deploy-token": `the deploy token CI_DEPLOY_USER/CI_DEPLOY_PASSWORD (username '${found.username}')`,
+      "job-token": `the CI job token (username '${found.username}')`
+    }[found.kind];
+    const notice = "notice" in found ? found.notice : void 0;
+    return fixed(found.username, found.password, found.kind, source, notice);
+  }
   if (explicit.password !== void 0 && explicit.password !== "") {
-    secrets.add(explicit.password);
     const username = explicit.username ?? "__token__";
-    const header2 = basicAuthorization(username, explicit.password);
-    return {
-      username,
-      source: explicit.username === void 0 ? "the API token given" : `the password given for '${username}'`,
-      authorization: async () => header2
-    };
+    const source = explicit.username === void 0 ? "the API token given" : `the password given for '${username}'`;
+    return fixed(username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -33230,8 +33353,19 @@ async function resolveCredentials(context) {
   }
   return void 0;
 }
+function fixed(username, password, kind, source, notice) {
+  const header2 = basicAuthorization(username, password);
+  return {
+    username,
+    kind,
+    source,
+    ...notice ? { notice } : {},
+    authorization: async () => header2
+  };
+}
 function idTokenProviderFor(context) {
-  const { github } = context;
+  const { github, gitlab } = context;
+  if (gitlab) return context.idTokens ?? gitlabIdTokenProvider(gitlab);
   if (github) {
     if (github.idTokenRequest === void 0) {
       throw new CredentialsError(
@@ -33256,6 +33390,7 @@ async function trustedPublishing(context, idTokens) {
   await token();
   return {
     username: "__token__",
+    kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
     authorization: async () => basicAuthorization("__token__", await token())
   };
@@ -37540,6 +37675,26 @@ function recognizeRegistry(url) {
   if (host === "test.pypi.org") {
     return profile("testpypi", "TestPyPI", new URL("https://test.pypi.org/simple/"));
   }
+  const group = path.match(/^(.*\/api\/v4)\/groups\/([^/]+)\/-\/packages\/pypi/);
+  if (group) {
+    return {
+      ...profile("gitlab", "GitLab", new URL(`${path.replace(/\/$/, "")}/simple/`, url)),
+      readOnly: {
+        message: `${url.href} is GitLab's group endpoint, which is read-only (simple index only)`,
+        hint: `upload to a project of the group: ${url.origin}${group[1]}/projects/<project id or url-encoded path>/packages/pypi (then install from the group URL)`
+      }
+    };
+  }
+  const simple = path.match(/\/simple\/?$/);
+  if (simple && !path.includes("/api/v4/")) {
+    return {
+      ...profile("generic", url.host, void 0),
+      readOnly: {
+        message: `${url.href} is a simple index (for installing), not an upload URL`,
+        hint: host === "pypi.org" || host === "test.pypi.org" ? `use https://${host === "pypi.org" ? "upload.pypi.org" : "test.pypi.org"}/legacy/` : "use the registry's upload URL (see its documentation for twine)"
+      }
+    };
+  }
   const gitlab = path.match(/^(.*\/api\/v4\/projects\/[^/]+\/packages\/pypi)\/?$/);
   if (gitlab) return profile("gitlab", "GitLab", new URL(`${gitlab[1]}/simple/`, url));
   const gitea = path.match(/^(.*\/api\/packages\/[^/]+\/pypi)\/?$/);
@@ -37745,7 +37900,8 @@ async function uploadFile(dist, target, policy, transport, observer) {
       const answer = classifyAnswer(sent.answer, {
         profile: target.profile,
         url: target.url,
-        username: target.username
+        username: target.username,
+        ...target.diagnostics
       });
       if (answer.kind === "uploaded") return { kind: "uploaded", attempts: attempt };
       if (answer.kind === "refused") {
@@ -37860,11 +38016,13 @@ async function publish(request3, environment) {
     caCertFiles: request3.caCertFiles
   });
   try {
+    if (profile.readOnly) throw new UsageError(profile.readOnly.message, profile.readOnly.hint);
     const credentials = await resolveCredentials({
       explicit: request3.credentials,
       profile,
       url: request3.repositoryUrl,
       github: environment.github,
+      gitlab: environment.gitlab,
       idTokens: environment.idTokens,
       transport,
       secrets
@@ -37883,6 +38041,10 @@ async function publish(request3, environment) {
       url: request3.repositoryUrl,
       profile,
       username: credentials?.username,
+      diagnostics: {
+        ...credentials ? { credentialKind: credentials.kind } : {},
+        ...environment.gitlab && profile.kind === "gitlab" ? { gitlabProjects: gitlabProjects(environment.gitlab, request3.repositoryUrl) } : {}
+      },
       authorization,
       index: indexUrl && {
         url: indexUrl,
@@ -37968,6 +38130,12 @@ function releaseUrl(profile, dist) {
   const name = first(dist.metadata.headers, "name") ?? dist.parsed.name;
   const version = first(dist.metadata.headers, "version") ?? dist.parsed.version;
   return `${host}/project/${encodeURIComponent(name)}/${encodeURIComponent(version)}/`;
+}
+function gitlabProjects(gitlab, url) {
+  const target = gitlabTargetProject(url);
+  const source = gitlab.projectPath ?? gitlab.projectId;
+  const same = target === gitlab.projectId || target === gitlab.projectPath;
+  return { source, target: same ? source : target };
 }
 function isLoopback(url) {
   return url.hostname === "localhost" || url.hostname === "[::1]" || url.hostname.startsWith("127.");
@@ -38108,7 +38276,9 @@ Usage: pypush [options] [paths...]        (paths: files, directories or globs; d
 Target
   --repository-url URL   upload URL (alias --publish-url; env PYPUSH_REPOSITORY_URL,
                          TWINE_REPOSITORY_URL, UV_PUBLISH_URL); default ${PYPI_UPLOAD_URL}
-  --repository NAME      pypi or testpypi
+  --repository NAME      pypi, testpypi, or gitlab (this GitLab CI project's registry)
+  --gitlab-project P     in GitLab CI: publish to another project's registry (id or group/path)
+                         In GitLab CI with no URL given, the project's own registry is the target.
 Credentials (prefer the environment: command lines are visible to other processes)
   -u, --username NAME    env PYPUSH_USERNAME, TWINE_USERNAME, UV_PUBLISH_USERNAME
   -p, --password SECRET  env PYPUSH_PASSWORD, TWINE_PASSWORD, UV_PUBLISH_PASSWORD
@@ -38134,6 +38304,7 @@ var OPTIONS = {
   "repository-url": { type: "string" },
   "publish-url": { type: "string" },
   repository: { type: "string" },
+  "gitlab-project": { type: "string" },
   username: { type: "string", short: "u" },
   password: { type: "string", short: "p" },
   token: { type: "string", short: "t" },
@@ -38160,27 +38331,7 @@ function parseCommandLine(argv, env) {
   const { values, positionals } = parsed;
   if (values.help) return "help";
   if (values.version) return "version";
-  const flagUrl = values["repository-url"] ?? values["publish-url"];
-  if (values["repository-url"] && values["publish-url"]) {
-    throw new UsageError("--repository-url and --publish-url are the same option: give one");
-  }
-  let repositoryUrl;
-  if (values.repository !== void 0) {
-    if (flagUrl !== void 0) {
-      throw new UsageError("give either --repository or --repository-url, not both");
-    }
-    const named = NAMED_REPOSITORIES[values.repository];
-    if (named === void 0) {
-      throw new UsageError(
-        `--repository: unknown repository '${values.repository}'`,
-        `known: ${Object.keys(NAMED_REPOSITORIES).join(", ")}; for others use --repository-url`
-      );
-    }
-    repositoryUrl = new URL(named);
-  } else {
-    const url = flagUrl ?? env.PYPUSH_REPOSITORY_URL ?? env.TWINE_REPOSITORY_URL ?? env.UV_PUBLISH_URL;
-    repositoryUrl = parseUrlOption(url ?? PYPI_UPLOAD_URL, "--repository-url");
-  }
+  const repositoryUrl = targetUrl(values, env, readGitLabFacts(env));
   return {
     paths: positionals.length > 0 ? positionals : ["dist/"],
     repositoryUrl,
@@ -38197,6 +38348,42 @@ function parseCommandLine(argv, env) {
     verifyMetadata: true,
     caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file) => !!file)
   };
+}
+function targetUrl(values, env, gitlab) {
+  if (values["repository-url"] && values["publish-url"]) {
+    throw new UsageError("--repository-url and --publish-url are the same option: give one");
+  }
+  const flagUrl = values["repository-url"] ?? values["publish-url"];
+  const chosen = [
+    flagUrl && "--repository-url",
+    values.repository && "--repository",
+    values["gitlab-project"] && "--gitlab-project"
+  ].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`give only one of ${chosen.join(", ")}`);
+  const gitlabProject = values["gitlab-project"] ?? (values.repository === "gitlab" ? "" : void 0);
+  if (gitlabProject !== void 0) {
+    if (!gitlab) {
+      throw new UsageError(
+        "--repository gitlab and --gitlab-project work inside a GitLab CI job (GITLAB_CI, CI_SERVER_URL and CI_PROJECT_ID are not set)",
+        "elsewhere give the URL: --repository-url https://gitlab.example.com/api/v4/projects/<id>/packages/pypi"
+      );
+    }
+    return gitlabProjectUploadUrl(gitlab.apiUrl, gitlabProject || gitlab.projectId);
+  }
+  if (values.repository !== void 0) {
+    const named = NAMED_REPOSITORIES[values.repository];
+    if (named === void 0) {
+      throw new UsageError(
+        `--repository: unknown repository '${values.repository}'`,
+        `known: ${[...Object.keys(NAMED_REPOSITORIES), "gitlab"].join(", ")}; for others use --repository-url`
+      );
+    }
+    return new URL(named);
+  }
+  const url = flagUrl ?? env.PYPUSH_REPOSITORY_URL ?? env.TWINE_REPOSITORY_URL ?? env.UV_PUBLISH_URL;
+  if (url !== void 0) return parseUrlOption(url, "--repository-url");
+  if (gitlab) return gitlabProjectUploadUrl(gitlab.apiUrl, gitlab.projectId);
+  return new URL(PYPI_UPLOAD_URL);
 }
 function credentialsFrom(values, env) {
   const sources = [
@@ -38254,6 +38441,7 @@ async function main(argv, env) {
       events,
       secrets,
       github: readGitHubFacts(env),
+      gitlab: readGitLabFacts(env),
       idTokens: void 0
     });
   } catch (error) {

@@ -21,6 +21,7 @@ async function run(): Promise<void> {
       events,
       secrets,
       github: readGitHubFacts(process.env),
+      gitlab: undefined,
       idTokens: (audience) => core.getIDToken(audience),
     });
     const names = (outcome: string) =>

@@ -4,6 +4,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { readGitHubFacts } from "./ci/github.ts";
+import { type GitLabFacts, gitlabProjectUploadUrl, readGitLabFacts } from "./ci/gitlab.ts";
 import { CredentialsError, exitCodeOf, InvalidDistributionsError, UsageError } from "./errors.ts";
 import { publish } from "./publish.ts";
 import { NAMED_REPOSITORIES, PYPI_UPLOAD_URL } from "./registries.ts";
@@ -29,7 +30,9 @@ Usage: pypush [options] [paths...]        (paths: files, directories or globs; d
 Target
   --repository-url URL   upload URL (alias --publish-url; env PYPUSH_REPOSITORY_URL,
                          TWINE_REPOSITORY_URL, UV_PUBLISH_URL); default ${PYPI_UPLOAD_URL}
-  --repository NAME      pypi or testpypi
+  --repository NAME      pypi, testpypi, or gitlab (this GitLab CI project's registry)
+  --gitlab-project P     in GitLab CI: publish to another project's registry (id or group/path)
+                         In GitLab CI with no URL given, the project's own registry is the target.
 Credentials (prefer the environment: command lines are visible to other processes)
   -u, --username NAME    env PYPUSH_USERNAME, TWINE_USERNAME, UV_PUBLISH_USERNAME
   -p, --password SECRET  env PYPUSH_PASSWORD, TWINE_PASSWORD, UV_PUBLISH_PASSWORD
@@ -56,6 +59,7 @@ const OPTIONS = {
   "repository-url": { type: "string" },
   "publish-url": { type: "string" },
   repository: { type: "string" },
+  "gitlab-project": { type: "string" },
   username: { type: "string", short: "u" },
   password: { type: "string", short: "p" },
   token: { type: "string", short: "t" },
@@ -87,29 +91,7 @@ export function parseCommandLine(argv: string[], env: Env): PublishRequest | "he
   if (values.help) return "help";
   if (values.version) return "version";
 
-  const flagUrl = values["repository-url"] ?? values["publish-url"];
-  if (values["repository-url"] && values["publish-url"]) {
-    throw new UsageError("--repository-url and --publish-url are the same option: give one");
-  }
-  let repositoryUrl: URL;
-  if (values.repository !== undefined) {
-    if (flagUrl !== undefined) {
-      throw new UsageError("give either --repository or --repository-url, not both");
-    }
-    const named = NAMED_REPOSITORIES[values.repository];
-    if (named === undefined) {
-      throw new UsageError(
-        `--repository: unknown repository '${values.repository}'`,
-        `known: ${Object.keys(NAMED_REPOSITORIES).join(", ")}; for others use --repository-url`,
-      );
-    }
-    repositoryUrl = new URL(named);
-  } else {
-    const url =
-      flagUrl ?? env.PYPUSH_REPOSITORY_URL ?? env.TWINE_REPOSITORY_URL ?? env.UV_PUBLISH_URL;
-    repositoryUrl = parseUrlOption(url ?? PYPI_UPLOAD_URL, "--repository-url");
-  }
-
+  const repositoryUrl = targetUrl(values, env, readGitLabFacts(env));
   return {
     paths: positionals.length > 0 ? positionals : ["dist/"],
     repositoryUrl,
@@ -130,6 +112,56 @@ export function parseCommandLine(argv: string[], env: Env): PublishRequest | "he
     verifyMetadata: true,
     caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file): file is string => !!file),
   };
+}
+
+// The target: --repository, --gitlab-project, a URL (flag or the tools' variables); in GitLab CI
+// with none of them, the project's own registry; elsewhere PyPI.
+function targetUrl(
+  values: {
+    "repository-url"?: string;
+    "publish-url"?: string;
+    repository?: string;
+    "gitlab-project"?: string;
+  },
+  env: Env,
+  gitlab: GitLabFacts | undefined,
+): URL {
+  if (values["repository-url"] && values["publish-url"]) {
+    throw new UsageError("--repository-url and --publish-url are the same option: give one");
+  }
+  const flagUrl = values["repository-url"] ?? values["publish-url"];
+  const chosen = [
+    flagUrl && "--repository-url",
+    values.repository && "--repository",
+    values["gitlab-project"] && "--gitlab-project",
+  ].filter(Boolean);
+  if (chosen.length > 1) throw new UsageError(`give only one of ${chosen.join(", ")}`);
+  const gitlabProject =
+    values["gitlab-project"] ?? (values.repository === "gitlab" ? "" : undefined);
+  if (gitlabProject !== undefined) {
+    if (!gitlab) {
+      throw new UsageError(
+        "--repository gitlab and --gitlab-project work inside a GitLab CI job (GITLAB_CI, CI_SERVER_URL and CI_PROJECT_ID are not set)",
+        "elsewhere give the URL: --repository-url https://gitlab.example.com/api/v4/projects/<id>/packages/pypi",
+      );
+    }
+    return gitlabProjectUploadUrl(gitlab.apiUrl, gitlabProject || gitlab.projectId);
+  }
+  if (values.repository !== undefined) {
+    const named = NAMED_REPOSITORIES[values.repository];
+    if (named === undefined) {
+      throw new UsageError(
+        `--repository: unknown repository '${values.repository}'`,
+        `known: ${[...Object.keys(NAMED_REPOSITORIES), "gitlab"].join(", ")}; for others use --repository-url`,
+      );
+    }
+    return new URL(named);
+  }
+  const url =
+    flagUrl ?? env.PYPUSH_REPOSITORY_URL ?? env.TWINE_REPOSITORY_URL ?? env.UV_PUBLISH_URL;
+  if (url !== undefined) return parseUrlOption(url, "--repository-url");
+  if (gitlab) return gitlabProjectUploadUrl(gitlab.apiUrl, gitlab.projectId);
+  return new URL(PYPI_UPLOAD_URL);
 }
 
 // Credentials come from the first source that gives any: flags, then PYPUSH_*, TWINE_*, UV_*.
@@ -193,6 +225,7 @@ export async function main(argv: string[], env: Env): Promise<number> {
       events,
       secrets,
       github: readGitHubFacts(env),
+      gitlab: readGitLabFacts(env),
       idTokens: undefined,
     });
   } catch (error) {

@@ -1,13 +1,14 @@
 // The five steps: plan, inspect, authorize, upload, report. Nothing here knows GitHub or GitLab:
 // what the CI says arrives as plain facts in PublishEnvironment.
 import type { GitHubFacts } from "./ci/github.ts";
+import { type GitLabFacts, gitlabTargetProject } from "./ci/gitlab.ts";
 import type { IdTokenProvider } from "./credentials/oidc.ts";
 import { resolveCredentials } from "./credentials/resolve.ts";
 import { discoverDistributions } from "./distributions/discover.ts";
 import type { Distribution } from "./distributions/distribution.ts";
 import { inspectDistributions } from "./distributions/inspect.ts";
 import { first } from "./distributions/metadata.ts";
-import { InvalidDistributionsError } from "./errors.ts";
+import { InvalidDistributionsError, UsageError } from "./errors.ts";
 import { type RegistryProfile, recognizeRegistry } from "./registries.ts";
 import type { FileResult, PublishEvents, PublishReport } from "./report.ts";
 import type { PublishRequest } from "./request.ts";
@@ -20,6 +21,7 @@ export interface PublishEnvironment {
   events: PublishEvents;
   secrets: Secrets;
   github: GitHubFacts | undefined;
+  gitlab: GitLabFacts | undefined;
   idTokens: IdTokenProvider | undefined;
 }
 
@@ -61,11 +63,13 @@ export async function publish(
   });
   try {
     // 3 authorize
+    if (profile.readOnly) throw new UsageError(profile.readOnly.message, profile.readOnly.hint);
     const credentials = await resolveCredentials({
       explicit: request.credentials,
       profile,
       url: request.repositoryUrl,
       github: environment.github,
+      gitlab: environment.gitlab,
       idTokens: environment.idTokens,
       transport,
       secrets,
@@ -84,6 +88,12 @@ export async function publish(
       url: request.repositoryUrl,
       profile,
       username: credentials?.username,
+      diagnostics: {
+        ...(credentials ? { credentialKind: credentials.kind } : {}),
+        ...(environment.gitlab && profile.kind === "gitlab"
+          ? { gitlabProjects: gitlabProjects(environment.gitlab, request.repositoryUrl) }
+          : {}),
+      },
       authorization,
       index: indexUrl && {
         url: indexUrl,
@@ -185,6 +195,14 @@ export function releaseUrl(profile: RegistryProfile, dist: Distribution): string
   const name = first(dist.metadata.headers, "name") ?? dist.parsed.name;
   const version = first(dist.metadata.headers, "version") ?? dist.parsed.version;
   return `${host}/project/${encodeURIComponent(name)}/${encodeURIComponent(version)}/`;
+}
+
+function gitlabProjects(gitlab: GitLabFacts, url: URL) {
+  const target = gitlabTargetProject(url);
+  const source = gitlab.projectPath ?? gitlab.projectId;
+  // The same project named by id or by path is not another project.
+  const same = target === gitlab.projectId || target === gitlab.projectPath;
+  return { source, target: same ? source : target };
 }
 
 function isLoopback(url: URL): boolean {

@@ -24,6 +24,8 @@ export interface RegistryProfile {
   simpleIndexUrl: URL | undefined;
   /** PyPI or TestPyPI themselves. */
   isPypi: boolean;
+  /** Set when the URL can never take an upload (GitLab's group endpoint, a simple index). */
+  readOnly?: { message: string; hint: string };
   /** Warehouse's upload API (`/legacy/`): API tokens and trusted publishing (`/_/oidc/`). */
   warehouse: boolean;
 }
@@ -57,6 +59,29 @@ export function recognizeRegistry(url: URL): RegistryProfile {
   }
   if (host === "test.pypi.org") {
     return profile("testpypi", "TestPyPI", new URL("https://test.pypi.org/simple/"));
+  }
+  const group = path.match(/^(.*\/api\/v4)\/groups\/([^/]+)\/-\/packages\/pypi/);
+  if (group) {
+    return {
+      ...profile("gitlab", "GitLab", new URL(`${path.replace(/\/$/, "")}/simple/`, url)),
+      readOnly: {
+        message: `${url.href} is GitLab's group endpoint, which is read-only (simple index only)`,
+        hint: `upload to a project of the group: ${url.origin}${group[1]}/projects/<project id or url-encoded path>/packages/pypi (then install from the group URL)`,
+      },
+    };
+  }
+  const simple = path.match(/\/simple\/?$/);
+  if (simple && !path.includes("/api/v4/")) {
+    return {
+      ...profile("generic", url.host, undefined),
+      readOnly: {
+        message: `${url.href} is a simple index (for installing), not an upload URL`,
+        hint:
+          host === "pypi.org" || host === "test.pypi.org"
+            ? `use https://${host === "pypi.org" ? "upload.pypi.org" : "test.pypi.org"}/legacy/`
+            : "use the registry's upload URL (see its documentation for twine)",
+      },
+    };
   }
   const gitlab = path.match(/^(.*\/api\/v4\/projects\/[^/]+\/packages\/pypi)\/?$/);
   if (gitlab) return profile("gitlab", "GitLab", new URL(`${gitlab[1]}/simple/`, url));

@@ -64,7 +64,7 @@ test("refuses bad usage with a message that names the fix", () => {
   const cases: [string[], RegExp][] = [
     [["--nope"], /Unknown option '--nope'/],
     [["--repository", "warehouse"], /unknown repository 'warehouse'/],
-    [["--repository", "pypi", "--repository-url", "https://x.example/"], /not both/],
+    [["--repository", "pypi", "--repository-url", "https://x.example/"], /give only one of/],
     [["--repository-url", "not a url"], /is not a URL/],
     [["--repository-url", "https://user:pw@x.example/"], /carries credentials/],
     [["-t", "a", "-p", "b"], /a token or a password, not both/],
@@ -83,4 +83,30 @@ test("refuses bad usage with a message that names the fix", () => {
       },
     );
   }
+});
+
+const GITLAB_ENV = {
+  GITLAB_CI: "true",
+  CI_SERVER_URL: "https://gitlab.example.com",
+  CI_API_V4_URL: "https://gitlab.example.com/api/v4",
+  CI_PROJECT_ID: "42",
+  CI_JOB_TOKEN: "glcbt-x",
+};
+
+test("in GitLab CI with no URL, targets the project's own registry", () => {
+  const own = "https://gitlab.example.com/api/v4/projects/42/packages/pypi";
+  assert.equal(request([], GITLAB_ENV).repositoryUrl.href, own);
+  assert.equal(request(["--repository", "gitlab"], GITLAB_ENV).repositoryUrl.href, own);
+  assert.equal(
+    request(["--gitlab-project", "acme/other"], GITLAB_ENV).repositoryUrl.href,
+    "https://gitlab.example.com/api/v4/projects/acme%2Fother/packages/pypi",
+  );
+  assert.equal(
+    request([], { ...GITLAB_ENV, TWINE_REPOSITORY_URL: "https://x.example/" }).repositoryUrl.href,
+    "https://x.example/",
+  );
+});
+
+test("--repository gitlab outside GitLab CI names what is missing", () => {
+  assert.throws(() => parseCommandLine(["--repository", "gitlab"], {}), /inside a GitLab CI job/);
 });

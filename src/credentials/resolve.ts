@@ -1,12 +1,14 @@
 // Step 3, authorize: which credentials go to the target, in this order: explicit ones; (GitLab's
 // job and deploy tokens, for GitLab targets); trusted publishing for Warehouse indexes.
 import type { GitHubFacts } from "../ci/github.ts";
+import type { GitLabFacts } from "../ci/gitlab.ts";
 import { CredentialsError } from "../errors.ts";
 import type { RegistryProfile } from "../registries.ts";
 import type { ExplicitCredentials } from "../request.ts";
 import type { Secrets } from "../secrets.ts";
 import type { Transport } from "../upload/send.ts";
 import { githubIdTokenProvider } from "./github-id-token.ts";
+import { gitlabCredentials, gitlabIdTokenProvider, guardJobToken } from "./gitlab.ts";
 import {
   fetchAudience,
   type IdTokenProvider,
@@ -17,6 +19,10 @@ import {
 
 export interface Credentials {
   username: string;
+  /** What kind of secret this is, for diagnostics. */
+  kind: "explicit" | "deploy-token" | "job-token" | "trusted-publishing";
+  /** A one-line notice for the log (a username pypush corrected, say). */
+  notice?: string;
   /** Where they came from, for messages (never the secret itself). */
   source: string;
   /** The Authorization header value for the next request (a minted token renews itself). */
@@ -28,6 +34,7 @@ export interface CredentialContext {
   profile: RegistryProfile;
   url: URL;
   github: GitHubFacts | undefined;
+  gitlab: GitLabFacts | undefined;
   /** An entrypoint's own way to get ID tokens (the action passes @actions/core's getIDToken). */
   idTokens: IdTokenProvider | undefined;
   transport: Transport;
@@ -37,19 +44,28 @@ export interface CredentialContext {
 export async function resolveCredentials(
   context: CredentialContext,
 ): Promise<Credentials | undefined> {
-  const { explicit, profile, secrets } = context;
+  const { explicit, profile, secrets, gitlab, url } = context;
+  secrets.add(explicit.password);
+  guardJobToken(explicit.password, gitlab, url);
+  if (profile.kind === "gitlab") {
+    const found = gitlabCredentials(explicit, gitlab, url);
+    if (found === undefined) return undefined;
+    secrets.add(found.password);
+    const source = {
+      explicit: `the credentials given (username '${found.username}')`,
+      "deploy-token": `the deploy token CI_DEPLOY_USER/CI_DEPLOY_PASSWORD (username '${found.username}')`,
+      "job-token": `the CI job token (username '${found.username}')`,
+    }[found.kind];
+    const notice = "notice" in found ? found.notice : undefined;
+    return fixed(found.username, found.password, found.kind, source, notice);
+  }
   if (explicit.password !== undefined && explicit.password !== "") {
-    secrets.add(explicit.password);
     const username = explicit.username ?? "__token__";
-    const header = basicAuthorization(username, explicit.password);
-    return {
-      username,
-      source:
-        explicit.username === undefined
-          ? "the API token given"
-          : `the password given for '${username}'`,
-      authorization: async () => header,
-    };
+    const source =
+      explicit.username === undefined
+        ? "the API token given"
+        : `the password given for '${username}'`;
+    return fixed(username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -65,8 +81,26 @@ export async function resolveCredentials(
   return undefined;
 }
 
+function fixed(
+  username: string,
+  password: string,
+  kind: Credentials["kind"],
+  source: string,
+  notice?: string,
+): Credentials {
+  const header = basicAuthorization(username, password);
+  return {
+    username,
+    kind,
+    source,
+    ...(notice ? { notice } : {}),
+    authorization: async () => header,
+  };
+}
+
 function idTokenProviderFor(context: CredentialContext): IdTokenProvider | undefined {
-  const { github } = context;
+  const { github, gitlab } = context;
+  if (gitlab) return context.idTokens ?? gitlabIdTokenProvider(gitlab);
   if (github) {
     if (github.idTokenRequest === undefined) {
       throw new CredentialsError(
@@ -99,6 +133,7 @@ async function trustedPublishing(
   await token(); // fail here, before any upload, when the exchange is refused
   return {
     username: "__token__",
+    kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
     authorization: async () => basicAuthorization("__token__", await token()),
   };

@@ -18,6 +18,10 @@ export interface AnswerContext {
   profile: RegistryProfile;
   url: URL;
   username: string | undefined;
+  /** The kind of credentials sent, when any. */
+  credentialKind?: "explicit" | "deploy-token" | "job-token" | "trusted-publishing";
+  /** In GitLab CI: the job's own project, and the project the URL targets. */
+  gitlabProjects?: { source: string; target: string | undefined };
 }
 
 export function classifyAnswer(answer: HttpAnswer, context: AnswerContext): AnswerClass {
@@ -65,6 +69,10 @@ function isDuplicate(status: number, message: string): boolean {
 function hintFor(status: number, message: string, context: AnswerContext): string | undefined {
   const text = message.toLowerCase();
   const { profile } = context;
+  if (profile.kind === "gitlab") {
+    const hint = gitlabHint(status, text, context);
+    if (hint) return hint;
+  }
   // Warehouse: "This filename was previously used by a file that has since been deleted. Use a
   // different version." (older: "This filename has already been used, use a different version.")
   if (text.includes("previously used") || text.includes("filename has already been used")) {
@@ -105,6 +113,38 @@ function hintFor(status: number, message: string, context: AnswerContext): strin
   }
   if (status === 404) {
     return `no upload endpoint at ${context.url.href}: check --repository-url`;
+  }
+  return undefined;
+}
+
+// GitLab's answers (lib/api/pypi_packages.rb, lib/api/helpers.rb): 401 {"message":"401
+// Unauthorized"} for a job token sent with another username than gitlab-ci-token; 403
+// "Authentication by CI/CD job token not allowed from <source> to <target>." or 404 {"message":
+// "404 Project Not Found"} across projects (GitLab hides projects a token may not see).
+function gitlabHint(status: number, text: string, context: AnswerContext): string | undefined {
+  const { credentialKind, gitlabProjects, username } = context;
+  const crossProject =
+    gitlabProjects?.target !== undefined && gitlabProjects.target !== gitlabProjects.source;
+  if (status === 401) {
+    if (credentialKind === "job-token") {
+      return "GitLab refused the CI job token (username gitlab-ci-token): job tokens are valid only while their job runs; rerun the job";
+    }
+    return `GitLab refused these credentials (username '${username ?? ""}'). The CI job token works only with the username gitlab-ci-token; a deploy token with its own username and scope write_package_registry; a personal, project or group access token with scope api`;
+  }
+  if ((status === 403 || status === 404) && credentialKind === "job-token" && crossProject) {
+    return `the job token of project ${gitlabProjects?.source} may not publish to project ${gitlabProjects?.target}: in ${gitlabProjects?.target}, open Settings > CI/CD > Job token permissions and add ${gitlabProjects?.source} to the allowlist`;
+  }
+  if (
+    status === 403 &&
+    (text.includes("scope") || credentialKind === "explicit" || credentialKind === "deploy-token")
+  ) {
+    return "the token cannot write packages here: a personal, project or group access token needs scope api (Developer role or above); a deploy token needs scope write_package_registry";
+  }
+  if (status === 403) {
+    return "GitLab forbids publishing here: check that the project's package registry is enabled (Settings > General > Visibility, project features, permissions > Package registry) and that the package is not protected";
+  }
+  if (status === 404) {
+    return `GitLab found no project at ${context.url.href} that these credentials may see: check the project id or path (GitLab answers 404 for projects a token has no access to)`;
   }
   return undefined;
 }

@@ -6,13 +6,15 @@ import type { RegistryProfile } from "../registries.ts";
 import { buildMultipartBody } from "./body.ts";
 import { buildUploadForm } from "./form.ts";
 import { type IndexLookup, lookupFileInIndex } from "./index-lookup.ts";
-import { classifyAnswer } from "./outcome.ts";
+import { type AnswerContext, classifyAnswer } from "./outcome.ts";
 import { postMultipart, type Transport } from "./send.ts";
 
 export interface UploadTarget {
   url: URL;
   profile: RegistryProfile;
   username: string | undefined;
+  /** What classifying an answer needs beyond the URL: credential kind, GitLab projects. */
+  diagnostics: Pick<AnswerContext, "credentialKind" | "gitlabProjects">;
   /** The Authorization header for the next attempt (a minted token may be renewed in between). */
   authorization(): Promise<string | undefined>;
   /** The simple index used to verify what the registry holds, and its Authorization header. */
@@ -85,6 +87,7 @@ export async function uploadFile(
         profile: target.profile,
         url: target.url,
         username: target.username,
+        ...target.diagnostics,
       });
       if (answer.kind === "uploaded") return { kind: "uploaded", attempts: attempt };
       if (answer.kind === "refused") {
