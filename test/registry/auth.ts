@@ -23,3 +23,15 @@ export function isListedUser(users: Credentials[], credentials: Credentials): bo
     (u) => u.username === credentials.username && u.password === credentials.password,
   );
 }
+
+/**
+ * Gitea, Nexus and Artifactory: uploads need basic credentials; with no user list configured,
+ * any non-empty username is accepted.
+ */
+export function basicAuthAccepted(
+  users: Credentials[] | undefined,
+  credentials: Credentials | undefined,
+): boolean {
+  if (!credentials) return false;
+  return users ? isListedUser(users, credentials) : credentials.username !== "";
+}

@@ -68,7 +68,10 @@ export interface ReadOptions {
 }
 
 /** Parses the whole body. Rejects with MalformedBodyError or ClientAbortedError. */
-export async function readUploadForm(req: IncomingMessage, options: ReadOptions): Promise<UploadForm> {
+export async function readUploadForm(
+  req: IncomingMessage,
+  options: ReadOptions,
+): Promise<UploadForm> {
   const form: UploadForm = { fields: [], otherFileParts: [], truncatedFields: [] };
   let parser: busboy.Busboy;
   try {
@@ -95,7 +98,10 @@ export async function readUploadForm(req: IncomingMessage, options: ReadOptions)
       stream.resume();
       return;
     }
-    const path = options.discardContent ? undefined : join(options.dir, `${options.stem}.upload`);
+    const safeName = (info.filename ?? "").replace(/[^A-Za-z0-9._+-]/g, "_");
+    const path = options.discardContent
+      ? undefined
+      : join(options.dir, `${options.stem}-${safeName || "content"}`);
     filesDone.push(
       receiveFile(stream, path).then(
         (digests) => {

@@ -37,7 +37,11 @@ export function plainText(
   };
 }
 
-export function jsonAnswer(status: number, value: unknown, headers: Record<string, string> = {}): Answer {
+export function jsonAnswer(
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): Answer {
   return {
     status,
     headers: { "content-type": "application/json", ...headers },

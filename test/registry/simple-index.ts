@@ -49,9 +49,7 @@ export function renderProjectPage(
   }
   const links = files.map(({ file, url }) => {
     const requiresPython = firstField(file.fields, "requires_python");
-    const attribute = requiresPython
-      ? ` data-requires-python="${escapeHtml(requiresPython)}"`
-      : "";
+    const attribute = requiresPython ? ` data-requires-python="${escapeHtml(requiresPython)}"` : "";
     return `    <a href="${escapeHtml(`${url}#sha256=${file.sha256}`)}"${attribute}>${escapeHtml(file.filename)}</a><br/>`;
   });
   const body = [

@@ -4,10 +4,16 @@ import type { StoredFile } from "./types.ts";
 export class RegistryStore {
   readonly #files: StoredFile[] = [];
   readonly #downloads = new Map<string, StoredFile>();
+  readonly #uploadedAt = new Map<StoredFile, Date>();
 
-  add(file: StoredFile, downloadPath: string): void {
+  add(file: StoredFile, downloadPath: string, uploadedAt = new Date()): void {
     this.#files.push(file);
     this.#downloads.set(downloadPath, file);
+    this.#uploadedAt.set(file, uploadedAt);
+  }
+
+  uploadedAt(file: StoredFile): Date {
+    return this.#uploadedAt.get(file) ?? new Date(0);
   }
 
   all(): StoredFile[] {
