@@ -37588,7 +37588,7 @@ async function startsWithGzipMagic(path) {
 
 // src/distributions/validate.ts
 var import_pep440 = __toESM(require_pep440(), 1);
-function validateDistribution(filename, metadata) {
+function validateDistribution(filename, metadata, rules) {
   const problems = [];
   const name = first(metadata.headers, "name") ?? "";
   const version = first(metadata.headers, "version") ?? "";
@@ -37606,6 +37606,15 @@ function validateDistribution(filename, metadata) {
     if ((0, import_pep440.valid)(fileVersion) === null || !(0, import_pep440.eq)(fileVersion, version)) {
       problems.push(
         `file name says version '${filename.version}' but metadata Version is '${version}'`
+      );
+    }
+  }
+  if (problems.length === 0 && rules.pep625 && filename.kind === "sdist") {
+    const expected = `${normalizeName(name).replace(/-/g, "_")}-${(0, import_pep440.clean)(version)}.tar.gz`;
+    const actual = `${filename.name}-${filename.version}.tar.gz`;
+    if (actual !== expected) {
+      problems.push(
+        `PyPI refuses this sdist name (PEP 625): it must be '${expected}'. Rebuild with a current build backend (setuptools >= 69.3, flit >= 3.10, hatchling, uv)`
       );
     }
   }
@@ -37636,7 +37645,7 @@ async function inspectOne(candidate, options2) {
   const metadata = parseCoreMetadata(read.metadata);
   const where = parsed.filename.kind === "wheel" ? "METADATA" : "PKG-INFO";
   if (!metadata.ok) return fail2(metadata.problems.map((problem) => `${where}: ${problem}`));
-  const mismatches = validateDistribution(parsed.filename, metadata.metadata);
+  const mismatches = validateDistribution(parsed.filename, metadata.metadata, options2);
   if (mismatches.length > 0 && options2.verifyMetadata) return fail2(mismatches);
   return {
     distribution: {
@@ -37994,7 +38003,8 @@ async function publish(request3, environment) {
   const discovery = await discoverDistributions(request3.paths);
   const inspection = await inspectDistributions(discovery.candidates, {
     md5: profile.needsMd5,
-    verifyMetadata: request3.verifyMetadata
+    verifyMetadata: request3.verifyMetadata,
+    pep625: profile.warehouse
   });
   for (const warning of inspection.warnings) events.warn(`${warning.file}: ${warning.message}`);
   const problems = [...discovery.problems, ...inspection.problems];

@@ -40,6 +40,7 @@ export async function publish(
   const inspection = await inspectDistributions(discovery.candidates, {
     md5: profile.needsMd5,
     verifyMetadata: request.verifyMetadata,
+    pep625: profile.warehouse,
   });
   for (const warning of inspection.warnings) events.warn(`${warning.file}: ${warning.message}`);
   const problems = [...discovery.problems, ...inspection.problems];

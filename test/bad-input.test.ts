@@ -230,3 +230,12 @@ test("lists every problem of every file together, and sends nothing for the vali
   const run = await expectRefused([dir], [/no PKG-INFO/, /notes\.txt: unknown file type/]);
   assert.match(run.stderr, /2 problems in 2 files; nothing was uploaded/);
 });
+
+test("for PyPI, refuses an sdist whose name is not PEP 625 normalized, naming the right one", async () => {
+  const dir = await caseDir();
+  await writeSdist(dir, { filename: "demo-pkg-1.0.0.tar.gz" });
+  await expectRefused(
+    [dir],
+    [/PyPI refuses this sdist name \(PEP 625\): it must be 'demo_pkg-1\.0\.0\.tar\.gz'/],
+  );
+});

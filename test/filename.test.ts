@@ -72,22 +72,47 @@ function metadata(name: string, version: string): CoreMetadata {
 test("accepts a file name that matches the metadata after normalization", () => {
   const result = parseFilename("Demo_Pkg-1.0-py3-none-any.whl");
   assert.ok(result.ok);
-  assert.deepEqual(validateDistribution(result.filename, metadata("demo.pkg", "1.0.0")), []);
+  assert.deepEqual(
+    validateDistribution(result.filename, metadata("demo.pkg", "1.0.0"), { pep625: false }),
+    [],
+  );
 });
 
 test("reports a name or version that does not match the metadata", () => {
   const result = parseFilename("demo-1.0.tar.gz");
   assert.ok(result.ok);
-  assert.deepEqual(validateDistribution(result.filename, metadata("other", "2.0")), [
-    "file name says project 'demo' but metadata Name is 'other' (they must match after PEP 503 normalization)",
-    "file name says version '1.0' but metadata Version is '2.0'",
-  ]);
+  assert.deepEqual(
+    validateDistribution(result.filename, metadata("other", "2.0"), { pep625: false }),
+    [
+      "file name says project 'demo' but metadata Name is 'other' (they must match after PEP 503 normalization)",
+      "file name says version '1.0' but metadata Version is '2.0'",
+    ],
+  );
 });
 
 test("reports an invalid PEP 440 version", () => {
   const result = parseFilename("demo-banana.tar.gz");
   assert.ok(result.ok);
-  assert.deepEqual(validateDistribution(result.filename, metadata("demo", "banana")), [
-    "metadata Version 'banana' is not a valid PEP 440 version",
-  ]);
+  assert.deepEqual(
+    validateDistribution(result.filename, metadata("demo", "banana"), { pep625: false }),
+    ["metadata Version 'banana' is not a valid PEP 440 version"],
+  );
+});
+
+test("for Warehouse, refuses an sdist name that is not PEP 625 normalized, naming the right one", () => {
+  const result = parseFilename("demo-setuptools-1.0.0.tar.gz");
+  assert.ok(result.ok);
+  const problems = validateDistribution(result.filename, metadata("demo-setuptools", "1.0.0"), {
+    pep625: true,
+  });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0] ?? "", /it must be 'demo_setuptools-1\.0\.0\.tar\.gz'/);
+  const normalized = parseFilename("demo_setuptools-1.0.0.tar.gz");
+  assert.ok(normalized.ok);
+  assert.deepEqual(
+    validateDistribution(normalized.filename, metadata("Demo.Setuptools", "1.0.0"), {
+      pep625: true,
+    }),
+    [],
+  );
 });

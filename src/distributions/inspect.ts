@@ -10,6 +10,13 @@ import { readSdistMetadata } from "./sdist.ts";
 import { validateDistribution } from "./validate.ts";
 import { readWheelMetadata } from "./wheel.ts";
 
+export interface InspectOptions {
+  md5: boolean;
+  verifyMetadata: boolean;
+  /** Warehouse's rule: sdists are named `{normalized_name}-{normalized version}.tar.gz`. */
+  pep625: boolean;
+}
+
 export interface Inspection {
   distributions: Distribution[];
   problems: DistributionProblem[];
@@ -19,7 +26,7 @@ export interface Inspection {
 
 export async function inspectDistributions(
   candidates: readonly Candidate[],
-  options: { md5: boolean; verifyMetadata: boolean },
+  options: InspectOptions,
 ): Promise<Inspection> {
   const results = await Promise.all(candidates.map((candidate) => inspectOne(candidate, options)));
   const inspection: Inspection = { distributions: [], problems: [], warnings: [] };
@@ -35,7 +42,7 @@ export async function inspectDistributions(
 
 async function inspectOne(
   candidate: Candidate,
-  options: { md5: boolean; verifyMetadata: boolean },
+  options: InspectOptions,
 ): Promise<
   | { distribution: Distribution; warnings: DistributionProblem[] }
   | { problems: DistributionProblem[] }
@@ -54,7 +61,7 @@ async function inspectOne(
   const metadata = parseCoreMetadata(read.metadata);
   const where = parsed.filename.kind === "wheel" ? "METADATA" : "PKG-INFO";
   if (!metadata.ok) return fail(metadata.problems.map((problem) => `${where}: ${problem}`));
-  const mismatches = validateDistribution(parsed.filename, metadata.metadata);
+  const mismatches = validateDistribution(parsed.filename, metadata.metadata, options);
   if (mismatches.length > 0 && options.verifyMetadata) return fail(mismatches);
   return {
     distribution: {

@@ -1,10 +1,18 @@
 // Checks a distribution's file name against its own metadata, as Warehouse does on upload.
-import { eq as sameVersion, valid as validVersion } from "@renovatebot/pep440";
+import {
+  clean as normalizeVersion,
+  eq as sameVersion,
+  valid as validVersion,
+} from "@renovatebot/pep440";
 import { isValidProjectName, normalizeName, type ParsedFilename } from "./filename.ts";
 import { type CoreMetadata, first } from "./metadata.ts";
 
 /** Every mismatch between the file name and the metadata; an empty list means consistent. */
-export function validateDistribution(filename: ParsedFilename, metadata: CoreMetadata): string[] {
+export function validateDistribution(
+  filename: ParsedFilename,
+  metadata: CoreMetadata,
+  rules: { pep625: boolean },
+): string[] {
   const problems: string[] = [];
   const name = first(metadata.headers, "name") ?? "";
   const version = first(metadata.headers, "version") ?? "";
@@ -23,6 +31,15 @@ export function validateDistribution(filename: ParsedFilename, metadata: CoreMet
     if (validVersion(fileVersion) === null || !sameVersion(fileVersion, version)) {
       problems.push(
         `file name says version '${filename.version}' but metadata Version is '${version}'`,
+      );
+    }
+  }
+  if (problems.length === 0 && rules.pep625 && filename.kind === "sdist") {
+    const expected = `${normalizeName(name).replace(/-/g, "_")}-${normalizeVersion(version)}.tar.gz`;
+    const actual = `${filename.name}-${filename.version}.tar.gz`;
+    if (actual !== expected) {
+      problems.push(
+        `PyPI refuses this sdist name (PEP 625): it must be '${expected}'. Rebuild with a current build backend (setuptools >= 69.3, flit >= 3.10, hatchling, uv)`,
       );
     }
   }

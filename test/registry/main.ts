@@ -50,12 +50,15 @@ const options: RegistryOptions = {
 };
 
 const registry = await startRegistry(options);
-process.stdout.write(`${registry.uploadUrl}\n`);
-process.stderr.write(`${personality} test registry; simple index at ${registry.simpleUrl}\n`);
-
+// The registry's listening socket does not hold the process (see server.ts); this timer does.
+const keepAlive = setInterval(() => {}, 1 << 30);
 const stop = async () => {
+  clearInterval(keepAlive);
   await registry.close();
   process.exit(0);
 };
+// Before printing: whoever reads the URL may signal at once (writes to a pipe are synchronous).
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
+process.stdout.write(`${registry.uploadUrl}\n`);
+process.stderr.write(`${personality} test registry; simple index at ${registry.simpleUrl}\n`);

@@ -90,12 +90,6 @@ export function matchSimplePath(pathname: string, repository: Repository): Simpl
   return undefined;
 }
 
-/** The path with and without a trailing slash. */
-export function samePath(pathname: string, path: string): boolean {
-  const strip = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
-  return strip(pathname) === strip(path);
-}
-
 /**
  * Project name and version of an upload: the `name` and `version` fields, or what the file name
  * says when they are missing (pypiserver, Nexus and Artifactory read the file, not the form).

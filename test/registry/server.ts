@@ -1,7 +1,7 @@
 // A real HTTP(S) registry for tests and benchmarks: node:http on 127.0.0.1, one personality
 // (PyPI, GitLab, pypiserver, Gitea, Nexus, Artifactory) deciding what an upload gets, scripted
 // faults in front of it, and a record of every request.
-import { createReadStream } from "node:fs";
+import { createReadStream, rmSync } from "node:fs";
 import { mkdtemp, rm, unlink } from "node:fs/promises";
 import {
   createServer as createHttpServer,
@@ -63,6 +63,12 @@ export type {
 
 const OIDC_BODY_LIMIT = 1024 * 1024;
 
+// Temp dirs of registries not closed yet, removed when the process exits anyway.
+const liveDirs = new Set<string>();
+process.on("exit", () => {
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 type Download = { download: StoredFile };
 
 export async function startRegistry(options: RegistryOptions): Promise<TestRegistry> {
@@ -73,6 +79,7 @@ export async function startRegistry(options: RegistryOptions): Promise<TestRegis
   }
 
   const dir = await mkdtemp(join(tmpdir(), "pypush-registry-"));
+  liveDirs.add(dir);
   const store = new RegistryStore();
   const faults = new FaultQueue();
   const minted = new MintedTokens();
@@ -111,7 +118,8 @@ export async function startRegistry(options: RegistryOptions): Promise<TestRegis
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", origin);
+    // Joined, not resolved: a request path like `//x` must stay a path.
+    const url = new URL(`${origin}${req.url ?? "/"}`);
     const record: RecordedRequest = {
       method: req.method ?? "",
       path: req.url ?? "",
@@ -358,13 +366,22 @@ export async function startRegistry(options: RegistryOptions): Promise<TestRegis
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    liveDirs.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // A registry a test forgot to close must not keep its process (and `node --test`) alive
+  // forever; open connections still hold the process while a client waits on them.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   origin = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const main = repositories[0];
@@ -387,6 +404,7 @@ export async function startRegistry(options: RegistryOptions): Promise<TestRegis
         for (const socket of sockets) socket.destroy();
         await closed;
         await rm(dir, { recursive: true, force: true });
+        liveDirs.delete(dir);
       })();
       return closing;
     },
