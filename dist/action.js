@@ -55326,7 +55326,7 @@ function hintFor(status, message, context) {
   if (status === 405) {
     return profile.isPypi || context.url.hostname === "pypi.org" ? `this URL does not accept uploads: use ${profile.kind === "testpypi" ? "https://test.pypi.org/legacy/" : "https://upload.pypi.org/legacy/"}` : "this URL does not accept uploads: use the registry's upload URL, not its simple index or web page";
   }
-  if (profile.isPypi && status === 403) {
+  if (profile.warehouse && status === 403) {
     if (text.includes("username/password authentication is no longer supported")) {
       return "PyPI takes API tokens, not passwords: pass --token pypi-... (or PYPUSH_TOKEN), or use trusted publishing";
     }
@@ -60166,8 +60166,10 @@ async function publish(request3, environment) {
       transport,
       secrets
     });
-    if (credentials)
+    if (credentials?.notice) events.info(`notice: ${credentials.notice}`);
+    if (credentials) {
       events.info(`Publishing to ${request3.repositoryUrl.href} with ${credentials.source}`);
+    }
     if (request3.repositoryUrl.protocol === "http:" && !isLoopback(request3.repositoryUrl)) {
       events.warn(
         `${request3.repositoryUrl.href} is plain http: files${credentials ? " and credentials" : ""} cross the network unencrypted; use https`

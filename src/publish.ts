@@ -75,8 +75,10 @@ export async function publish(
       transport,
       secrets,
     });
-    if (credentials)
+    if (credentials?.notice) events.info(`notice: ${credentials.notice}`);
+    if (credentials) {
       events.info(`Publishing to ${request.repositoryUrl.href} with ${credentials.source}`);
+    }
     if (request.repositoryUrl.protocol === "http:" && !isLoopback(request.repositoryUrl)) {
       events.warn(
         `${request.repositoryUrl.href} is plain http: files${credentials ? " and credentials" : ""} cross the network unencrypted; use https`,

@@ -96,7 +96,7 @@ function hintFor(status: number, message: string, context: AnswerContext): strin
       ? `this URL does not accept uploads: use ${profile.kind === "testpypi" ? "https://test.pypi.org/legacy/" : "https://upload.pypi.org/legacy/"}`
       : "this URL does not accept uploads: use the registry's upload URL, not its simple index or web page";
   }
-  if (profile.isPypi && status === 403) {
+  if (profile.warehouse && status === 403) {
     if (text.includes("username/password authentication is no longer supported")) {
       return "PyPI takes API tokens, not passwords: pass --token pypi-... (or PYPUSH_TOKEN), or use trusted publishing";
     }
