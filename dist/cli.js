@@ -33337,7 +33337,7 @@ async function resolveCredentials(context) {
   }
   if (explicit.password !== void 0 && explicit.password !== "") {
     const username = explicit.username ?? "__token__";
-    const source = explicit.username === void 0 ? "the API token given" : `the password given for '${username}'`;
+    const source = username === "__token__" ? "the API token given" : `the password given for '${username}'`;
     return fixed(username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {

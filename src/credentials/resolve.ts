@@ -62,9 +62,7 @@ export async function resolveCredentials(
   if (explicit.password !== undefined && explicit.password !== "") {
     const username = explicit.username ?? "__token__";
     const source =
-      explicit.username === undefined
-        ? "the API token given"
-        : `the password given for '${username}'`;
+      username === "__token__" ? "the API token given" : `the password given for '${username}'`;
     return fixed(username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
