@@ -55100,6 +55100,9 @@ function createTransport(options2) {
   ] : void 0;
   const dispatcher = new import_undici.EnvHttpProxyAgent({
     connect: { timeout: options2.timeoutMs, ...ca ? { ca } : {} },
+    // Through a proxy, undici makes the registry's TLS connection inside the tunnel with
+    // `requestTls` and the proxy's own with `proxyTls`: both must trust the extra CAs.
+    ...ca ? { requestTls: { ca }, proxyTls: { ca } } : {},
     headersTimeout: options2.timeoutMs,
     bodyTimeout: options2.timeoutMs
   });
@@ -55535,12 +55538,12 @@ async function resolveCredentials(context) {
       "job-token": `the CI job token (username '${found.username}')`
     }[found.kind];
     const notice = "notice" in found ? found.notice : void 0;
-    return fixed(found.username, found.password, found.kind, source, notice);
+    return fixed(secrets, found.username, found.password, found.kind, source, notice);
   }
   if (explicit.password !== void 0 && explicit.password !== "") {
     const username = explicit.username ?? "__token__";
     const source = username === "__token__" ? "the API token given" : `the password given for '${username}'`;
-    return fixed(username, explicit.password, "explicit", source);
+    return fixed(secrets, username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -55555,8 +55558,8 @@ async function resolveCredentials(context) {
   }
   return void 0;
 }
-function fixed(username, password, kind, source, notice) {
-  const header2 = basicAuthorization(username, password);
+function fixed(secrets, username, password, kind, source, notice) {
+  const header2 = basicAuthorization(username, password, secrets);
   return {
     username,
     kind,
@@ -55594,10 +55597,11 @@ async function trustedPublishing(context, idTokens) {
     username: "__token__",
     kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
-    authorization: async () => basicAuthorization("__token__", await token())
+    authorization: async () => basicAuthorization("__token__", await token(), context.secrets)
   };
 }
-function basicAuthorization(username, password) {
+function basicAuthorization(username, password, secrets) {
+  secrets.add(`${username}:${password}`);
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
@@ -56623,14 +56627,15 @@ function splitHeaders(text) {
       index++;
       break;
     }
-    if ((line.startsWith(" ") || line.startsWith("	")) && current) {
-      current.lines.push(line);
+    if (line.startsWith(" ") || line.startsWith("	")) {
+      current?.lines.push(line);
       continue;
     }
     flush();
-    const colon = line.indexOf(":");
-    if (colon <= 0) break;
-    current = { name: line.slice(0, colon).trim().toLowerCase(), lines: [line.slice(colon + 1)] };
+    const field = line.match(/^([\x21-\x39\x3b-\x7e]+):/);
+    if (!field) break;
+    const colon = field[1].length;
+    current = { name: line.slice(0, colon).toLowerCase(), lines: [line.slice(colon + 1)] };
   }
   flush();
   return { headers, body: lines.slice(index).join("\n") };
@@ -59812,7 +59817,7 @@ function validateDistribution(filename, metadata, rules) {
     }
   }
   if (problems.length === 0 && rules.pep625 && filename.kind === "sdist") {
-    const expected = `${normalizeName(name).replace(/-/g, "_")}-${(0, import_pep440.clean)(version)}.tar.gz`;
+    const expected = `${normalizeName(name).replace(/-/g, "_")}-${canonicalVersion(version)}.tar.gz`;
     const actual = `${filename.name}-${filename.version}.tar.gz`;
     if (actual !== expected) {
       problems.push(
@@ -59821,6 +59826,9 @@ function validateDistribution(filename, metadata, rules) {
     }
   }
   return problems;
+}
+function canonicalVersion(version) {
+  return ((0, import_pep440.clean)(version) ?? version).replace(/,/g, ".");
 }
 
 // src/distributions/inspect.ts
@@ -60065,6 +60073,12 @@ async function uploadFile(dist, target, policy, transport, observer) {
     }
     if (attempt <= policy.retries) {
       await sleep(waitMs ?? backoffMs(policy.retryBaseMs, attempt));
+    }
+  }
+  if (ambiguous) {
+    const seen = await lookup();
+    if (seen.kind === "found" && seen.sha256 === dist.digests.sha256) {
+      return { kind: "uploaded", attempts: policy.retries + 1, note: "the last attempt arrived" };
     }
   }
   return {

@@ -32898,6 +32898,9 @@ function createTransport(options2) {
   ] : void 0;
   const dispatcher = new import_undici.EnvHttpProxyAgent({
     connect: { timeout: options2.timeoutMs, ...ca ? { ca } : {} },
+    // Through a proxy, undici makes the registry's TLS connection inside the tunnel with
+    // `requestTls` and the proxy's own with `proxyTls`: both must trust the extra CAs.
+    ...ca ? { requestTls: { ca }, proxyTls: { ca } } : {},
     headersTimeout: options2.timeoutMs,
     bodyTimeout: options2.timeoutMs
   });
@@ -33333,12 +33336,12 @@ async function resolveCredentials(context) {
       "job-token": `the CI job token (username '${found.username}')`
     }[found.kind];
     const notice = "notice" in found ? found.notice : void 0;
-    return fixed(found.username, found.password, found.kind, source, notice);
+    return fixed(secrets, found.username, found.password, found.kind, source, notice);
   }
   if (explicit.password !== void 0 && explicit.password !== "") {
     const username = explicit.username ?? "__token__";
     const source = username === "__token__" ? "the API token given" : `the password given for '${username}'`;
-    return fixed(username, explicit.password, "explicit", source);
+    return fixed(secrets, username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -33353,8 +33356,8 @@ async function resolveCredentials(context) {
   }
   return void 0;
 }
-function fixed(username, password, kind, source, notice) {
-  const header2 = basicAuthorization(username, password);
+function fixed(secrets, username, password, kind, source, notice) {
+  const header2 = basicAuthorization(username, password, secrets);
   return {
     username,
     kind,
@@ -33392,10 +33395,11 @@ async function trustedPublishing(context, idTokens) {
     username: "__token__",
     kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
-    authorization: async () => basicAuthorization("__token__", await token())
+    authorization: async () => basicAuthorization("__token__", await token(), context.secrets)
   };
 }
-function basicAuthorization(username, password) {
+function basicAuthorization(username, password, secrets) {
+  secrets.add(`${username}:${password}`);
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
@@ -34421,14 +34425,15 @@ function splitHeaders(text) {
       index++;
       break;
     }
-    if ((line.startsWith(" ") || line.startsWith("	")) && current) {
-      current.lines.push(line);
+    if (line.startsWith(" ") || line.startsWith("	")) {
+      current?.lines.push(line);
       continue;
     }
     flush();
-    const colon = line.indexOf(":");
-    if (colon <= 0) break;
-    current = { name: line.slice(0, colon).trim().toLowerCase(), lines: [line.slice(colon + 1)] };
+    const field = line.match(/^([\x21-\x39\x3b-\x7e]+):/);
+    if (!field) break;
+    const colon = field[1].length;
+    current = { name: line.slice(0, colon).toLowerCase(), lines: [line.slice(colon + 1)] };
   }
   flush();
   return { headers, body: lines.slice(index).join("\n") };
@@ -37610,7 +37615,7 @@ function validateDistribution(filename, metadata, rules) {
     }
   }
   if (problems.length === 0 && rules.pep625 && filename.kind === "sdist") {
-    const expected = `${normalizeName(name).replace(/-/g, "_")}-${(0, import_pep440.clean)(version)}.tar.gz`;
+    const expected = `${normalizeName(name).replace(/-/g, "_")}-${canonicalVersion(version)}.tar.gz`;
     const actual = `${filename.name}-${filename.version}.tar.gz`;
     if (actual !== expected) {
       problems.push(
@@ -37619,6 +37624,9 @@ function validateDistribution(filename, metadata, rules) {
     }
   }
   return problems;
+}
+function canonicalVersion(version) {
+  return ((0, import_pep440.clean)(version) ?? version).replace(/,/g, ".");
 }
 
 // src/distributions/inspect.ts
@@ -37936,6 +37944,12 @@ async function uploadFile(dist, target, policy, transport, observer) {
     }
     if (attempt <= policy.retries) {
       await sleep(waitMs ?? backoffMs(policy.retryBaseMs, attempt));
+    }
+  }
+  if (ambiguous) {
+    const seen = await lookup();
+    if (seen.kind === "found" && seen.sha256 === dist.digests.sha256) {
+      return { kind: "uploaded", attempts: policy.retries + 1, note: "the last attempt arrived" };
     }
   }
   return {
@@ -38458,12 +38472,12 @@ async function main(argv, env) {
     });
   } catch (error) {
     if (request3.jsonReport && error instanceof InvalidDistributionsError) {
-      await writeJson(request3.jsonReport, { problems: error.problems, files: [] });
+      await writeJson(request3.jsonReport, { problems: error.problems, files: [] }, redact);
     }
     return fail(error, redact);
   }
   out(summaryLine(report2));
-  if (request3.jsonReport) await writeJson(request3.jsonReport, report2);
+  if (request3.jsonReport) await writeJson(request3.jsonReport, report2, redact);
   return report2.files.some((file) => file.outcome === "failed") ? 1 : 0;
 }
 function fail(error, redact) {
@@ -38481,8 +38495,8 @@ function fail(error, redact) {
   }
   return exitCodeOf(error);
 }
-async function writeJson(path, value) {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}
+async function writeJson(path, value, redact) {
+  await writeFile(path, `${redact(JSON.stringify(value, null, 2))}
 `);
 }
 

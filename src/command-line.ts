@@ -230,12 +230,12 @@ export async function main(argv: string[], env: Env): Promise<number> {
     });
   } catch (error) {
     if (request.jsonReport && error instanceof InvalidDistributionsError) {
-      await writeJson(request.jsonReport, { problems: error.problems, files: [] });
+      await writeJson(request.jsonReport, { problems: error.problems, files: [] }, redact);
     }
     return fail(error, redact);
   }
   out(summaryLine(report));
-  if (request.jsonReport) await writeJson(request.jsonReport, report);
+  if (request.jsonReport) await writeJson(request.jsonReport, report, redact);
   return report.files.some((file) => file.outcome === "failed") ? 1 : 0;
 }
 
@@ -254,6 +254,6 @@ function fail(error: unknown, redact: (text: string) => string): 1 | 2 {
   return exitCodeOf(error);
 }
 
-async function writeJson(path: string, value: unknown) {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+async function writeJson(path: string, value: unknown, redact: (text: string) => string) {
+  await writeFile(path, `${redact(JSON.stringify(value, null, 2))}\n`);
 }

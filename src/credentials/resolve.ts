@@ -57,13 +57,13 @@ export async function resolveCredentials(
       "job-token": `the CI job token (username '${found.username}')`,
     }[found.kind];
     const notice = "notice" in found ? found.notice : undefined;
-    return fixed(found.username, found.password, found.kind, source, notice);
+    return fixed(secrets, found.username, found.password, found.kind, source, notice);
   }
   if (explicit.password !== undefined && explicit.password !== "") {
     const username = explicit.username ?? "__token__";
     const source =
       username === "__token__" ? "the API token given" : `the password given for '${username}'`;
-    return fixed(username, explicit.password, "explicit", source);
+    return fixed(secrets, username, explicit.password, "explicit", source);
   }
   if (profile.warehouse) {
     const idTokens = idTokenProviderFor(context);
@@ -80,13 +80,14 @@ export async function resolveCredentials(
 }
 
 function fixed(
+  secrets: Secrets,
   username: string,
   password: string,
   kind: Credentials["kind"],
   source: string,
   notice?: string,
 ): Credentials {
-  const header = basicAuthorization(username, password);
+  const header = basicAuthorization(username, password, secrets);
   return {
     username,
     kind,
@@ -133,10 +134,12 @@ async function trustedPublishing(
     username: "__token__",
     kind: "trusted-publishing",
     source: `trusted publishing (${index.origin}, audience ${audience})`,
-    authorization: async () => basicAuthorization("__token__", await token()),
+    authorization: async () => basicAuthorization("__token__", await token(), context.secrets),
   };
 }
 
-export function basicAuthorization(username: string, password: string): string {
+/** The Basic header; its base64("username:password") form is registered as a secret too. */
+export function basicAuthorization(username: string, password: string, secrets: Secrets): string {
+  secrets.add(`${username}:${password}`);
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }

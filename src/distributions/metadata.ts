@@ -71,15 +71,18 @@ function splitHeaders(text: string): { headers: Map<string, string[]>; body: str
       index++;
       break;
     }
-    if ((line.startsWith(" ") || line.startsWith("\t")) && current) {
-      current.lines.push(line);
+    if (line.startsWith(" ") || line.startsWith("\t")) {
+      // A continuation line; before any header, Python's email parser drops it.
+      current?.lines.push(line);
       continue;
     }
     flush();
-    const colon = line.indexOf(":");
-    // A line without a colon ends the header block, as Python's email parser treats it.
-    if (colon <= 0) break;
-    current = { name: line.slice(0, colon).trim().toLowerCase(), lines: [line.slice(colon + 1)] };
+    // RFC 822 field names: printable ASCII but the colon, with no space before the colon. Any
+    // other line ends the header block, as it does for Python's email parser (twine's pkginfo).
+    const field = line.match(/^([\x21-\x39\x3b-\x7e]+):/);
+    if (!field) break;
+    const colon = (field[1] as string).length;
+    current = { name: line.slice(0, colon).toLowerCase(), lines: [line.slice(colon + 1)] };
   }
   flush();
   return { headers, body: lines.slice(index).join("\n") };

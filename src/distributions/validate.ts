@@ -35,7 +35,7 @@ export function validateDistribution(
     }
   }
   if (problems.length === 0 && rules.pep625 && filename.kind === "sdist") {
-    const expected = `${normalizeName(name).replace(/-/g, "_")}-${normalizeVersion(version)}.tar.gz`;
+    const expected = `${normalizeName(name).replace(/-/g, "_")}-${canonicalVersion(version)}.tar.gz`;
     const actual = `${filename.name}-${filename.version}.tar.gz`;
     if (actual !== expected) {
       problems.push(
@@ -44,4 +44,10 @@ export function validateDistribution(
     }
   }
   return problems;
+}
+
+// @renovatebot/pep440's clean() joins the local segments with commas ("1.0+ubuntu,1"): PEP 440
+// joins them with dots.
+function canonicalVersion(version: string): string {
+  return (normalizeVersion(version) ?? version).replace(/,/g, ".");
 }

@@ -38,6 +38,9 @@ export function createTransport(options: {
       : undefined;
   const dispatcher = new EnvHttpProxyAgent({
     connect: { timeout: options.timeoutMs, ...(ca ? { ca } : {}) },
+    // Through a proxy, undici makes the registry's TLS connection inside the tunnel with
+    // `requestTls` and the proxy's own with `proxyTls`: both must trust the extra CAs.
+    ...(ca ? { requestTls: { ca }, proxyTls: { ca } } : {}),
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });

@@ -116,6 +116,13 @@ export async function uploadFile(
       await sleep(waitMs ?? backoffMs(policy.retryBaseMs, attempt));
     }
   }
+  if (ambiguous) {
+    // The last attempt may have arrived too: look once more before calling it a failure.
+    const seen = await lookup();
+    if (seen.kind === "found" && seen.sha256 === dist.digests.sha256) {
+      return { kind: "uploaded", attempts: policy.retries + 1, note: "the last attempt arrived" };
+    }
+  }
   return {
     kind: "failed",
     message: `${lastProblem} (after ${policy.retries + 1} attempt${policy.retries === 0 ? "" : "s"})`,
