@@ -60445,4 +60445,6 @@ hint: ${error2.hint}` : ""}`));
     }
   }
 }
+
+// src/action-main.ts
 await run();

@@ -3,10 +3,14 @@ import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
-const entries = ["cli", "action"];
-for (const name of entries) {
+// entry file in src/ -> bundle in dist/
+const entries = [
+  ["cli", "cli"],
+  ["action-main", "action"],
+];
+for (const [source, name] of entries) {
   await build({
-    entryPoints: [`src/${name}.ts`],
+    entryPoints: [`src/${source}.ts`],
     outfile: `dist/${name}.js`,
     bundle: true,
     platform: "node",

@@ -1,4 +1,5 @@
-// The GitHub Action entry (bundled to dist/action.js): inputs -> publish -> outputs, summary.
+// The GitHub Action: inputs -> publish -> outputs, summary. `run` is called by action-main.ts (the
+// bundle entry, dist/action.js) and by @github/local-action, which calls a logic entry's run().
 import { basename } from "node:path";
 import * as core from "@actions/core";
 import { readActionInputs } from "./action-inputs.ts";
@@ -8,7 +9,7 @@ import { publish } from "./publish.ts";
 import { createLogEvents, summaryLine, summaryTable } from "./report.ts";
 import { Secrets } from "./secrets.ts";
 
-async function run(): Promise<void> {
+export async function run(): Promise<void> {
   // Mask the password before anything else can print it.
   core.setSecret(core.getInput("password"));
   const secrets = new Secrets((value) => core.setSecret(value));
@@ -62,4 +63,3 @@ async function run(): Promise<void> {
   }
 }
 
-await run();

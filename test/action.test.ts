@@ -259,3 +259,56 @@ test("every input in action.yml is read by the code, and the code reads no other
   assert.deepEqual([...read].sort(), [...ACTION_INPUTS].sort());
   assert.deepEqual(metadata.runs, { using: "node24", main: "dist/action.js" });
 });
+
+test("action.yml is valid action metadata", async () => {
+  const { Ajv } = await import("ajv");
+  const schema = JSON.parse(
+    await readFile(join(ROOT, "test/schemas/action-metadata.schema.json"), "utf8"),
+  );
+  const metadata = parse(await readFile(join(ROOT, "action.yml"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  assert.ok(validate(metadata), JSON.stringify(validate.errors));
+  // The schema has teeth: a Docker-less node action without `main` is refused.
+  assert.equal(validate({ ...metadata, runs: { using: "node24" } }), false);
+});
+
+test("runs once through @github/local-action, which stubs the toolkit", async () => {
+  const registry = await startRegistry({ personality: "pypi" });
+  try {
+    const envFile = join(work.path, "local-action.env");
+    await writeFile(
+      envFile,
+      [
+        `INPUT_REPOSITORY-URL=${registry.uploadUrl}`,
+        `INPUT_PACKAGES-DIR=${join(work.path, "dist")}`,
+        "INPUT_PASSWORD=pypi-local-action-token",
+      ].join("\n"),
+    );
+    const { execFile } = await import("node:child_process");
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        join(ROOT, "node_modules/.bin/local-action"),
+        ["run", ROOT, "src/action.ts", envFile],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}`,
+            HOME: process.env.HOME ?? "/tmp",
+          },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`))
+            : resolve(stdout + stderr),
+      );
+    });
+    assert.equal(registry.files().length, 2, output);
+    assert.match(output, /uploaded demo_pkg-1\.0\.0-py3-none-any\.whl/);
+  } finally {
+    await registry.close();
+  }
+});

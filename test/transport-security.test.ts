@@ -6,7 +6,12 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { writeSdist, writeWheel } from "./fixtures/handmade.ts";
-import { type RegistryOptions, startRegistry, type TestRegistry } from "./registry/server.ts";
+import {
+  type Personality,
+  type RegistryOptions,
+  startRegistry,
+  type TestRegistry,
+} from "./registry/server.ts";
 import { baseEnv, type CliRun, runCli, tempDir } from "./support/cli.ts";
 import { startConnectProxy } from "./support/connect-proxy.ts";
 import { assertNoSecret, loginFor, PERSONALITIES, secretForms } from "./support/registry-logins.ts";
@@ -150,9 +155,7 @@ describe("certificate authorities", { skip: opensslMissing }, () => {
     }
   });
 
-  test("HTTPS_PROXY with --ca-cert: the private CA is trusted inside the tunnel too", {
-    todo: "src/upload/send.ts createTransport passes the CA as `connect`, which undici's ProxyAgent does not use for the tunnelled TLS connection (it uses `requestTls`)",
-  }, async () => {
+  test("HTTPS_PROXY with --ca-cert: the private CA is trusted inside the tunnel too", async () => {
     const { registry, login } = await registryWithLogin({ tls: loopback });
     const proxy = await startConnectProxy();
     try {
@@ -291,8 +294,13 @@ describe("credentials stay home", () => {
   });
 
   // Some front proxies and debug pages quote the request back, headers included.
-  async function quotedBack(quote: (username: string, password: string) => string) {
-    const { registry, login, forms } = await registryWithLogin();
+  async function quotedBack(
+    personality: Personality,
+    quote: (username: string, password: string) => string,
+  ) {
+    const login = loginFor(personality);
+    const forms = secretForms(login.username, login.password);
+    const registry = await startRegistry({ personality, ...login.options });
     const out = await tempDir();
     try {
       registry.scriptFaults({
@@ -312,25 +320,20 @@ describe("credentials stay home", () => {
     }
   }
 
-  test(
-    "a registry error quoting the password: redacted in the output and in the JSON report",
-    {
-      todo: "src/command-line.ts main writes the JSON report without passing it through Secrets.redact",
-    },
-    () => quotedBack((_username, password) => `The password '${password}' is not valid here.`),
-  );
+  test("a registry error quoting the password: redacted in the output and in the JSON report", () =>
+    quotedBack(
+      "pypiserver",
+      (_username, password) => `The password '${password}' is not valid here.`,
+    ));
 
-  test(
-    "a registry error quoting the Authorization header: redacted everywhere",
-    {
-      todo: "src/secrets.ts Secrets.add registers the password and its base64, never base64(username:password), which is what Authorization: Basic carries",
-    },
-    () =>
+  for (const personality of PERSONALITIES) {
+    test(`${personality}: a registry error quoting the Authorization header: redacted everywhere`, () =>
       quotedBack(
+        personality,
         (username, password) =>
           `Received headers: Authorization: Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
-      ),
-  );
+      ));
+  }
 
   test("a URL carrying credentials is refused (exit 2) without echoing them", async () => {
     const run = await runCli(
