@@ -32955,7 +32955,13 @@ async function postMultipart(transport, url, body, authorization, onProgress) {
     });
     return { ok: true, answer: await readAnswer(response) };
   } catch (error) {
-    return { ok: false, message: describeNetworkError(error, abort.signal), bodySent };
+    const permanent = certificateHint(error);
+    return {
+      ok: false,
+      message: describeNetworkError(error, abort.signal),
+      bodySent,
+      ...permanent ? { permanent } : {}
+    };
   } finally {
     clearTimeout(watchdog);
   }
@@ -33001,6 +33007,27 @@ function describeNetworkError(error, signal) {
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+var CERTIFICATE_ERRORS = /* @__PURE__ */ new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+function certificateHint(error) {
+  const err = error;
+  const code = err.cause?.code ?? err.code;
+  if (code === void 0 || !CERTIFICATE_ERRORS.has(code)) return void 0;
+  if (code === "CERT_HAS_EXPIRED")
+    return "the registry's certificate has expired: its operator must renew it";
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return "the certificate is for another host name: use the host name the certificate names";
+  }
+  return "the registry's certificate is not signed by a CA this machine trusts: give that CA with --ca-cert (the action's ca-cert input), SSL_CERT_FILE or NODE_EXTRA_CA_CERTS";
 }
 
 // src/credentials/github-id-token.ts
@@ -33086,7 +33113,7 @@ function classifyAnswer(answer, context) {
     const target = location ? new URL(location, context.url).href : void 0;
     return {
       kind: "refused",
-      message: `the registry answered ${status} redirect${target ? ` to ${target}` : ""}`,
+      message: `redirect${target ? ` to ${target}` : ""}`,
       hint: target ? `redirects are not followed when publishing (credentials would go with them); use the canonical upload URL: --repository-url ${target}` : "redirects are not followed when publishing; use the registry's canonical upload URL"
     };
   }
@@ -33188,8 +33215,10 @@ function extractMessage(answer) {
   }
   if (type.includes("html") || /^<(!doctype|html)/i.test(body)) {
     const title = body.match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]?.trim();
-    const text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    return truncate(text.length > 0 ? text : title ?? `HTTP ${answer.status}`, 300);
+    const text = body.replace(/<(title|script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    const rest = (title ? text.split(title).join(" ") : text).replace(/\s+/g, " ").trim();
+    const parts = [title, rest].filter((part) => part !== void 0 && part !== "");
+    return truncate(parts.length > 0 ? parts.join(": ") : `HTTP ${answer.status}`, 300);
   }
   return truncate(body.length > 0 ? body : `HTTP ${answer.status}`, 500);
 }
@@ -33207,6 +33236,9 @@ function retryAfterMs(answer) {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1e3;
   const date = Date.parse(value);
   return Number.isNaN(date) ? void 0 : Math.max(0, date - Date.now());
+}
+function withStatus(status, message) {
+  return message.startsWith(String(status)) ? message : `${status} ${message}`;
 }
 
 // src/credentials/oidc.ts
@@ -37912,6 +37944,9 @@ async function uploadFile(dist, target, policy, transport, observer) {
     let waitMs;
     if (!sent.ok) {
       lastProblem = `network error: ${sent.message}`;
+      if (sent.permanent) {
+        return { kind: "failed", message: lastProblem, hint: sent.permanent };
+      }
       ambiguous = ambiguous || sent.bodySent;
     } else {
       const answer = classifyAnswer(sent.answer, {
@@ -37924,14 +37959,14 @@ async function uploadFile(dist, target, policy, transport, observer) {
       if (answer.kind === "refused") {
         return {
           kind: "failed",
-          message: `${sent.answer.status} ${answer.message}`,
+          message: withStatus(sent.answer.status, answer.message),
           hint: answer.hint
         };
       }
       if (answer.kind === "exists") {
         return settleExisting(dist, target, policy, await lookup(), answer.message, ambiguous);
       }
-      lastProblem = `${sent.answer.status} ${answer.message}`;
+      lastProblem = withStatus(sent.answer.status, answer.message);
       ambiguous = ambiguous || sent.answer.status === 502 || sent.answer.status === 504;
       waitMs = answer.retryAfterMs;
       if (waitMs !== void 0 && waitMs > MAX_RETRY_AFTER_MS) {

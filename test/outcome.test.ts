@@ -125,5 +125,5 @@ test("summarises an HTML error page from a front proxy", () => {
       { "content-type": "text/html" },
     ),
   );
-  assert.equal(message, "502 Bad Gateway 502 Bad Gateway nginx");
+  assert.equal(message, "502 Bad Gateway: nginx");
 });

@@ -33,7 +33,7 @@ export function classifyAnswer(answer: HttpAnswer, context: AnswerContext): Answ
     const target = location ? new URL(location, context.url).href : undefined;
     return {
       kind: "refused",
-      message: `the registry answered ${status} redirect${target ? ` to ${target}` : ""}`,
+      message: `redirect${target ? ` to ${target}` : ""}`,
       hint: target
         ? `redirects are not followed when publishing (credentials would go with them); use the canonical upload URL: --repository-url ${target}`
         : "redirects are not followed when publishing; use the registry's canonical upload URL",
@@ -172,11 +172,14 @@ export function extractMessage(answer: HttpAnswer): string {
   if (type.includes("html") || /^<(!doctype|html)/i.test(body)) {
     const title = body.match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]?.trim();
     const text = body
-      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+      .replace(/<(title|script|style)[\s\S]*?<\/\1>/gi, " ")
       .replace(/<[^>]+>/g, " ")
       .replace(/\s+/g, " ")
       .trim();
-    return truncate(text.length > 0 ? text : (title ?? `HTTP ${answer.status}`), 300);
+    // An error page (nginx, a proxy) repeats its title as a heading: say it once.
+    const rest = (title ? text.split(title).join(" ") : text).replace(/\s+/g, " ").trim();
+    const parts = [title, rest].filter((part) => part !== undefined && part !== "");
+    return truncate(parts.length > 0 ? parts.join(": ") : `HTTP ${answer.status}`, 300);
   }
   return truncate(body.length > 0 ? body : `HTTP ${answer.status}`, 500);
 }
@@ -197,4 +200,9 @@ function retryAfterMs(answer: HttpAnswer): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** "403 Forbidden" style: the status in front of a message, unless the message starts with it. */
+export function withStatus(status: number, message: string): string {
+  return message.startsWith(String(status)) ? message : `${status} ${message}`;
 }

@@ -60,7 +60,13 @@ function readCertificates(file: string): string {
 
 export type SendResult =
   | { ok: true; answer: HttpAnswer }
-  | { ok: false; message: string; bodySent: boolean };
+  | {
+      ok: false;
+      message: string;
+      bodySent: boolean;
+      /** Set when retrying cannot help (a certificate the client does not trust): the hint. */
+      permanent?: string;
+    };
 
 export async function postMultipart(
   transport: Transport,
@@ -110,7 +116,13 @@ export async function postMultipart(
     });
     return { ok: true, answer: await readAnswer(response) };
   } catch (error) {
-    return { ok: false, message: describeNetworkError(error, abort.signal), bodySent };
+    const permanent = certificateHint(error);
+    return {
+      ok: false,
+      message: describeNetworkError(error, abort.signal),
+      bodySent,
+      ...(permanent ? { permanent } : {}),
+    };
   } finally {
     clearTimeout(watchdog);
   }
@@ -167,4 +179,28 @@ function describeNetworkError(error: unknown, signal: AbortSignal | undefined): 
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+// TLS verification failures: retrying cannot fix them, and the fix is a CA to trust.
+const CERTIFICATE_ERRORS = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+function certificateHint(error: unknown): string | undefined {
+  const err = error as { code?: string; cause?: { code?: string } };
+  const code = err.cause?.code ?? err.code;
+  if (code === undefined || !CERTIFICATE_ERRORS.has(code)) return undefined;
+  if (code === "CERT_HAS_EXPIRED")
+    return "the registry's certificate has expired: its operator must renew it";
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return "the certificate is for another host name: use the host name the certificate names";
+  }
+  return "the registry's certificate is not signed by a CA this machine trusts: give that CA with --ca-cert (the action's ca-cert input), SSL_CERT_FILE or NODE_EXTRA_CA_CERTS";
 }

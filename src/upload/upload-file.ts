@@ -6,7 +6,7 @@ import type { RegistryProfile } from "../registries.ts";
 import { buildMultipartBody } from "./body.ts";
 import { buildUploadForm } from "./form.ts";
 import { type IndexLookup, lookupFileInIndex } from "./index-lookup.ts";
-import { type AnswerContext, classifyAnswer } from "./outcome.ts";
+import { type AnswerContext, classifyAnswer, withStatus } from "./outcome.ts";
 import { postMultipart, type Transport } from "./send.ts";
 
 export interface UploadTarget {
@@ -81,6 +81,9 @@ export async function uploadFile(
     let waitMs: number | undefined;
     if (!sent.ok) {
       lastProblem = `network error: ${sent.message}`;
+      if (sent.permanent) {
+        return { kind: "failed", message: lastProblem, hint: sent.permanent };
+      }
       ambiguous = ambiguous || sent.bodySent;
     } else {
       const answer = classifyAnswer(sent.answer, {
@@ -93,14 +96,14 @@ export async function uploadFile(
       if (answer.kind === "refused") {
         return {
           kind: "failed",
-          message: `${sent.answer.status} ${answer.message}`,
+          message: withStatus(sent.answer.status, answer.message),
           hint: answer.hint,
         };
       }
       if (answer.kind === "exists") {
         return settleExisting(dist, target, policy, await lookup(), answer.message, ambiguous);
       }
-      lastProblem = `${sent.answer.status} ${answer.message}`;
+      lastProblem = withStatus(sent.answer.status, answer.message);
       // A gateway error may come after the registry took the file.
       ambiguous = ambiguous || sent.answer.status === 502 || sent.answer.status === 504;
       waitMs = answer.retryAfterMs;
