@@ -37,6 +37,654 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/@renovatebot/pep440/lib/version.js
+var require_version = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/version.js"(exports, module) {
+    var VERSION_PATTERN = [
+      "v?",
+      "(?:",
+      /* */
+      "(?:(?<epoch>[0-9]+)!)?",
+      // epoch
+      /* */
+      "(?<release>[0-9]+(?:\\.[0-9]+)*)",
+      // release segment
+      /* */
+      "(?<pre>",
+      // pre-release
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))",
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<pre_n>[0-9]+)?",
+      /* */
+      ")?",
+      /* */
+      "(?<post>",
+      // post release
+      /*    */
+      "(?:-(?<post_n1>[0-9]+))",
+      /*    */
+      "|",
+      /*    */
+      "(?:",
+      /*        */
+      "[-_\\.]?",
+      /*        */
+      "(?<post_l>post|rev|r)",
+      /*        */
+      "[-_\\.]?",
+      /*        */
+      "(?<post_n2>[0-9]+)?",
+      /*    */
+      ")",
+      /* */
+      ")?",
+      /* */
+      "(?<dev>",
+      // dev release
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<dev_l>dev)",
+      /*    */
+      "[-_\\.]?",
+      /*    */
+      "(?<dev_n>[0-9]+)?",
+      /* */
+      ")?",
+      ")",
+      "(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?"
+      // local version
+    ].join("");
+    module.exports = {
+      VERSION_PATTERN,
+      valid,
+      clean,
+      explain,
+      parse,
+      stringify
+    };
+    var validRegex = new RegExp("^" + VERSION_PATTERN + "$", "i");
+    function valid(version) {
+      return validRegex.test(version) ? version : null;
+    }
+    var cleanRegex = new RegExp("^\\s*" + VERSION_PATTERN + "\\s*$", "i");
+    function clean(version) {
+      return stringify(parse(version, cleanRegex));
+    }
+    function parse(version, regex) {
+      const { groups } = (regex || validRegex).exec(version) || {};
+      if (!groups) {
+        return null;
+      }
+      const parsed = {
+        epoch: Number(groups.epoch ? groups.epoch : 0),
+        release: groups.release.split(".").map(Number),
+        pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+        post: normalize_letter_version(
+          groups.post_l,
+          groups.post_n1 || groups.post_n2
+        ),
+        dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+        local: parse_local_version(groups.local)
+      };
+      return parsed;
+    }
+    function stringify(parsed) {
+      if (!parsed) {
+        return null;
+      }
+      const { epoch, release, pre, post, dev, local } = parsed;
+      const parts = [];
+      if (epoch !== 0) {
+        parts.push(`${epoch}!`);
+      }
+      parts.push(release.join("."));
+      if (pre) {
+        parts.push(pre.join(""));
+      }
+      if (post) {
+        parts.push("." + post.join(""));
+      }
+      if (dev) {
+        parts.push("." + dev.join(""));
+      }
+      if (local) {
+        parts.push(`+${local}`);
+      }
+      return parts.join("");
+    }
+    function normalize_letter_version(letterIn, numberIn) {
+      let letter = letterIn;
+      let number = numberIn;
+      if (letter) {
+        if (!number) {
+          number = 0;
+        }
+        letter = letter.toLowerCase();
+        if (letter === "alpha") {
+          letter = "a";
+        } else if (letter === "beta") {
+          letter = "b";
+        } else if (["c", "pre", "preview"].includes(letter)) {
+          letter = "rc";
+        } else if (["rev", "r"].includes(letter)) {
+          letter = "post";
+        }
+        return [letter, Number(number)];
+      }
+      if (!letter && number) {
+        letter = "post";
+        return [letter, Number(number)];
+      }
+      return null;
+    }
+    function parse_local_version(local) {
+      if (local) {
+        return local.split(/[._-]/).map(
+          (part) => Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part)
+        );
+      }
+      return null;
+    }
+    function explain(version) {
+      const parsed = parse(version);
+      if (!parsed) {
+        return parsed;
+      }
+      const { epoch, release, pre, post, dev, local } = parsed;
+      let base_version = "";
+      if (epoch !== 0) {
+        base_version += epoch + "!";
+      }
+      base_version += release.join(".");
+      const is_prerelease = Boolean(dev || pre);
+      const is_devrelease = Boolean(dev);
+      const is_postrelease = Boolean(post);
+      return {
+        epoch,
+        release,
+        pre,
+        post: post ? post[1] : post,
+        dev: dev ? dev[1] : dev,
+        local: local ? local.join(".") : local,
+        public: stringify(parsed).split("+", 1)[0],
+        base_version,
+        is_prerelease,
+        is_devrelease,
+        is_postrelease
+      };
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/operator.js
+var require_operator = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/operator.js"(exports, module) {
+    var { parse } = require_version();
+    module.exports = {
+      compare,
+      rcompare,
+      lt: lt2,
+      le: le2,
+      eq,
+      ne: ne2,
+      ge: ge2,
+      gt: gt2,
+      "<": lt2,
+      "<=": le2,
+      "==": eq,
+      "!=": ne2,
+      ">=": ge2,
+      ">": gt2,
+      "===": arbitrary
+    };
+    function lt2(version, other) {
+      return compare(version, other) < 0;
+    }
+    function le2(version, other) {
+      return compare(version, other) <= 0;
+    }
+    function eq(version, other) {
+      return compare(version, other) === 0;
+    }
+    function ne2(version, other) {
+      return compare(version, other) !== 0;
+    }
+    function ge2(version, other) {
+      return compare(version, other) >= 0;
+    }
+    function gt2(version, other) {
+      return compare(version, other) > 0;
+    }
+    function arbitrary(version, other) {
+      return version.toLowerCase() === other.toLowerCase();
+    }
+    function compare(version, other) {
+      const parsedVersion = parse(version);
+      const parsedOther = parse(other);
+      const keyVersion = calculateKey(parsedVersion);
+      const keyOther = calculateKey(parsedOther);
+      return pyCompare(keyVersion, keyOther);
+    }
+    function rcompare(version, other) {
+      return -compare(version, other);
+    }
+    function pyCompare(elemIn, otherIn) {
+      let elem = elemIn;
+      let other = otherIn;
+      if (elem === other) {
+        return 0;
+      }
+      if (Array.isArray(elem) !== Array.isArray(other)) {
+        elem = Array.isArray(elem) ? elem : [elem];
+        other = Array.isArray(other) ? other : [other];
+      }
+      if (Array.isArray(elem)) {
+        const len = Math.min(elem.length, other.length);
+        for (let i = 0; i < len; i += 1) {
+          const res = pyCompare(elem[i], other[i]);
+          if (res !== 0) {
+            return res;
+          }
+        }
+        return elem.length - other.length;
+      }
+      if (elem === -Infinity || other === Infinity) {
+        return -1;
+      }
+      if (elem === Infinity || other === -Infinity) {
+        return 1;
+      }
+      return elem < other ? -1 : 1;
+    }
+    function calculateKey(input) {
+      const { epoch } = input;
+      let { release, pre, post, local, dev } = input;
+      release = release.concat();
+      release.reverse();
+      while (release.length && release[0] === 0) {
+        release.shift();
+      }
+      release.reverse();
+      if (!pre && !post && dev) pre = -Infinity;
+      else if (!pre) pre = Infinity;
+      if (!post) post = -Infinity;
+      if (!dev) dev = Infinity;
+      if (!local) {
+        local = -Infinity;
+      } else {
+        local = local.map(
+          (i) => Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ""]
+        );
+      }
+      return [epoch, release, pre, post, dev, local];
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/specifier.js
+var require_specifier = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/specifier.js"(exports, module) {
+    var { VERSION_PATTERN, explain: explainVersion } = require_version();
+    var Operator = require_operator();
+    var RANGE_PATTERN = [
+      "(?<operator>(===|~=|==|!=|<=|>=|<|>))",
+      "\\s*",
+      "(",
+      /*  */
+      "(?<version>(?:" + VERSION_PATTERN.replace(/\?<\w+>/g, "?:") + "))",
+      /*  */
+      "(?<prefix>\\.\\*)?",
+      /*  */
+      "|",
+      /*  */
+      "(?<legacy>[^,;\\s)]+)",
+      ")"
+    ].join("");
+    module.exports = {
+      RANGE_PATTERN,
+      parse,
+      satisfies,
+      filter,
+      validRange,
+      maxSatisfying,
+      minSatisfying
+    };
+    var isEqualityOperator = (op) => ["==", "!=", "==="].includes(op);
+    var rangeRegex = new RegExp("^" + RANGE_PATTERN + "$", "i");
+    function parse(ranges) {
+      if (!ranges.trim()) {
+        return [];
+      }
+      const specifiers = ranges.split(",").map((range) => rangeRegex.exec(range.trim()) || {}).map(({ groups }) => {
+        if (!groups) {
+          return null;
+        }
+        let { ...spec } = groups;
+        const { operator, version, prefix, legacy } = groups;
+        if (version) {
+          spec = { ...spec, ...explainVersion(version) };
+          if (operator === "~=") {
+            if (spec.release.length < 2) {
+              return null;
+            }
+          }
+          if (!isEqualityOperator(operator) && spec.local) {
+            return null;
+          }
+          if (prefix) {
+            if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+              return null;
+            }
+          }
+        }
+        if (legacy && operator !== "===") {
+          return null;
+        }
+        return spec;
+      });
+      if (specifiers.filter(Boolean).length !== specifiers.length) {
+        return null;
+      }
+      return specifiers;
+    }
+    function filter(versions, specifier, options2 = {}) {
+      const filtered = pick(versions, specifier, options2);
+      if (filtered.length === 0 && options2.prereleases === void 0) {
+        return pick(versions, specifier, { prereleases: true });
+      }
+      return filtered;
+    }
+    function maxSatisfying(versions, range, options2) {
+      const found = filter(versions, range, options2).sort(Operator.compare);
+      return found.length === 0 ? null : found[found.length - 1];
+    }
+    function minSatisfying(versions, range, options2) {
+      const found = filter(versions, range, options2).sort(Operator.compare);
+      return found.length === 0 ? null : found[0];
+    }
+    function pick(versions, specifier, options2) {
+      const parsed = parse(specifier);
+      if (!parsed) {
+        return [];
+      }
+      return versions.filter((version) => {
+        const explained = explainVersion(version);
+        if (!parsed.length) {
+          return explained && !(explained.is_prerelease && !options2.prereleases);
+        }
+        return parsed.reduce((pass, spec) => {
+          if (!pass) {
+            return false;
+          }
+          return contains({ ...spec, ...options2 }, { version, explained });
+        }, true);
+      });
+    }
+    function satisfies(version, specifier, options2 = {}) {
+      const filtered = pick([version], specifier, options2);
+      return filtered.length === 1;
+    }
+    function arrayStartsWith(array, prefix) {
+      if (prefix.length > array.length) {
+        return false;
+      }
+      for (let i = 0; i < prefix.length; i += 1) {
+        if (prefix[i] !== array[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function contains(specifier, input) {
+      const { explained } = input;
+      let { version } = input;
+      const { ...spec } = specifier;
+      if (spec.prereleases === void 0) {
+        spec.prereleases = spec.is_prerelease;
+      }
+      if (explained && explained.is_prerelease && !spec.prereleases) {
+        return false;
+      }
+      if (spec.operator === "~=") {
+        let compatiblePrefix = spec.release.slice(0, -1).concat("*").join(".");
+        if (spec.epoch) {
+          compatiblePrefix = spec.epoch + "!" + compatiblePrefix;
+        }
+        return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+          prereleases: spec.prereleases
+        });
+      }
+      if (spec.prefix) {
+        const isMatching = explained.epoch === spec.epoch && arrayStartsWith(explained.release, spec.release);
+        const isEquality = spec.operator !== "!=";
+        return isEquality ? isMatching : !isMatching;
+      }
+      if (explained) {
+        if (explained.local && spec.version) {
+          version = explained.public;
+          spec.version = explainVersion(spec.version).public;
+        }
+      }
+      if (spec.operator === "<" || spec.operator === ">") {
+        if (Operator.eq(spec.release.join("."), explained.release.join("."))) {
+          return false;
+        }
+      }
+      const op = Operator[spec.operator];
+      return op(version, spec.version || spec.legacy);
+    }
+    function validRange(specifier) {
+      return Boolean(parse(specifier));
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/lib/semantic.js
+var require_semantic = __commonJS({
+  "node_modules/@renovatebot/pep440/lib/semantic.js"(exports, module) {
+    var { explain, parse, stringify } = require_version();
+    module.exports = {
+      major,
+      minor,
+      patch,
+      inc
+    };
+    function major(input) {
+      const version = explain(input);
+      if (!version) {
+        throw new TypeError("Invalid Version: " + input);
+      }
+      return version.release[0];
+    }
+    function minor(input) {
+      const version = explain(input);
+      if (!version) {
+        throw new TypeError("Invalid Version: " + input);
+      }
+      if (version.release.length < 2) {
+        return 0;
+      }
+      return version.release[1];
+    }
+    function patch(input) {
+      const version = explain(input);
+      if (!version) {
+        throw new TypeError("Invalid Version: " + input);
+      }
+      if (version.release.length < 3) {
+        return 0;
+      }
+      return version.release[2];
+    }
+    function inc(input, release, preReleaseIdentifier) {
+      let identifier = preReleaseIdentifier || `a`;
+      const version = parse(input);
+      if (!version) {
+        return null;
+      }
+      if (!["a", "b", "c", "rc", "alpha", "beta", "pre", "preview"].includes(
+        identifier
+      )) {
+        return null;
+      }
+      switch (release) {
+        case "premajor":
+          {
+            const [majorVersion] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion + 1;
+          }
+          version.pre = [identifier, 0];
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "preminor":
+          {
+            const [majorVersion, minorVersion = 0] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion;
+            version.release[1] = minorVersion + 1;
+          }
+          version.pre = [identifier, 0];
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "prepatch":
+          {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion;
+            version.release[1] = minorVersion;
+            version.release[2] = patchVersion + 1;
+          }
+          version.pre = [identifier, 0];
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "prerelease":
+          if (version.pre === null) {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion;
+            version.release[1] = minorVersion;
+            version.release[2] = patchVersion + 1;
+            version.pre = [identifier, 0];
+          } else {
+            if (preReleaseIdentifier === void 0 && version.pre !== null) {
+              [identifier] = version.pre;
+            }
+            const [letter, number] = version.pre;
+            if (letter === identifier) {
+              version.pre = [letter, number + 1];
+            } else {
+              version.pre = [identifier, 0];
+            }
+          }
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "major":
+          if (version.release.slice(1).some((value) => value !== 0) || version.pre === null) {
+            const [majorVersion] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion + 1;
+          }
+          delete version.pre;
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "minor":
+          if (version.release.slice(2).some((value) => value !== 0) || version.pre === null) {
+            const [majorVersion, minorVersion = 0] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion;
+            version.release[1] = minorVersion + 1;
+          }
+          delete version.pre;
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        case "patch":
+          if (version.release.slice(3).some((value) => value !== 0) || version.pre === null) {
+            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
+            version.release.fill(0);
+            version.release[0] = majorVersion;
+            version.release[1] = minorVersion;
+            version.release[2] = patchVersion + 1;
+          }
+          delete version.pre;
+          delete version.post;
+          delete version.dev;
+          delete version.local;
+          break;
+        default:
+          return null;
+      }
+      return stringify(version);
+    }
+  }
+});
+
+// node_modules/@renovatebot/pep440/index.js
+var require_pep440 = __commonJS({
+  "node_modules/@renovatebot/pep440/index.js"(exports, module) {
+    var { valid, clean, explain, parse } = require_version();
+    var { lt: lt2, le: le2, eq, ne: ne2, ge: ge2, gt: gt2, compare, rcompare } = require_operator();
+    var {
+      filter,
+      maxSatisfying,
+      minSatisfying,
+      RANGE_PATTERN,
+      satisfies,
+      validRange
+    } = require_specifier();
+    var { major, minor, patch, inc } = require_semantic();
+    module.exports = {
+      // version
+      valid,
+      clean,
+      explain,
+      parse,
+      // operator
+      lt: lt2,
+      le: le2,
+      lte: le2,
+      eq,
+      ne: ne2,
+      neq: ne2,
+      ge: ge2,
+      gte: ge2,
+      gt: gt2,
+      compare,
+      rcompare,
+      // range
+      filter,
+      maxSatisfying,
+      minSatisfying,
+      RANGE_PATTERN,
+      satisfies,
+      validRange,
+      // semantic
+      major,
+      minor,
+      patch,
+      inc
+    };
+  }
+});
+
 // node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
   "node_modules/undici/lib/core/symbols.js"(exports, module) {
@@ -13959,7 +14607,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
+    var { writeFile: writeFile2, readFile: readFile2, mkdir } = __require("node:fs/promises");
     var { dirname: dirname2, resolve: resolve4 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
@@ -14161,7 +14809,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve4(path), "utf8");
+          const data = await readFile2(resolve4(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -32133,654 +32781,6 @@ var require_yauzl = __commonJS({
   }
 });
 
-// node_modules/@renovatebot/pep440/lib/version.js
-var require_version = __commonJS({
-  "node_modules/@renovatebot/pep440/lib/version.js"(exports, module) {
-    var VERSION_PATTERN = [
-      "v?",
-      "(?:",
-      /* */
-      "(?:(?<epoch>[0-9]+)!)?",
-      // epoch
-      /* */
-      "(?<release>[0-9]+(?:\\.[0-9]+)*)",
-      // release segment
-      /* */
-      "(?<pre>",
-      // pre-release
-      /*    */
-      "[-_\\.]?",
-      /*    */
-      "(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))",
-      /*    */
-      "[-_\\.]?",
-      /*    */
-      "(?<pre_n>[0-9]+)?",
-      /* */
-      ")?",
-      /* */
-      "(?<post>",
-      // post release
-      /*    */
-      "(?:-(?<post_n1>[0-9]+))",
-      /*    */
-      "|",
-      /*    */
-      "(?:",
-      /*        */
-      "[-_\\.]?",
-      /*        */
-      "(?<post_l>post|rev|r)",
-      /*        */
-      "[-_\\.]?",
-      /*        */
-      "(?<post_n2>[0-9]+)?",
-      /*    */
-      ")",
-      /* */
-      ")?",
-      /* */
-      "(?<dev>",
-      // dev release
-      /*    */
-      "[-_\\.]?",
-      /*    */
-      "(?<dev_l>dev)",
-      /*    */
-      "[-_\\.]?",
-      /*    */
-      "(?<dev_n>[0-9]+)?",
-      /* */
-      ")?",
-      ")",
-      "(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?"
-      // local version
-    ].join("");
-    module.exports = {
-      VERSION_PATTERN,
-      valid,
-      clean,
-      explain,
-      parse,
-      stringify
-    };
-    var validRegex = new RegExp("^" + VERSION_PATTERN + "$", "i");
-    function valid(version) {
-      return validRegex.test(version) ? version : null;
-    }
-    var cleanRegex = new RegExp("^\\s*" + VERSION_PATTERN + "\\s*$", "i");
-    function clean(version) {
-      return stringify(parse(version, cleanRegex));
-    }
-    function parse(version, regex) {
-      const { groups } = (regex || validRegex).exec(version) || {};
-      if (!groups) {
-        return null;
-      }
-      const parsed = {
-        epoch: Number(groups.epoch ? groups.epoch : 0),
-        release: groups.release.split(".").map(Number),
-        pre: normalize_letter_version(groups.pre_l, groups.pre_n),
-        post: normalize_letter_version(
-          groups.post_l,
-          groups.post_n1 || groups.post_n2
-        ),
-        dev: normalize_letter_version(groups.dev_l, groups.dev_n),
-        local: parse_local_version(groups.local)
-      };
-      return parsed;
-    }
-    function stringify(parsed) {
-      if (!parsed) {
-        return null;
-      }
-      const { epoch, release, pre, post, dev, local } = parsed;
-      const parts = [];
-      if (epoch !== 0) {
-        parts.push(`${epoch}!`);
-      }
-      parts.push(release.join("."));
-      if (pre) {
-        parts.push(pre.join(""));
-      }
-      if (post) {
-        parts.push("." + post.join(""));
-      }
-      if (dev) {
-        parts.push("." + dev.join(""));
-      }
-      if (local) {
-        parts.push(`+${local}`);
-      }
-      return parts.join("");
-    }
-    function normalize_letter_version(letterIn, numberIn) {
-      let letter = letterIn;
-      let number = numberIn;
-      if (letter) {
-        if (!number) {
-          number = 0;
-        }
-        letter = letter.toLowerCase();
-        if (letter === "alpha") {
-          letter = "a";
-        } else if (letter === "beta") {
-          letter = "b";
-        } else if (["c", "pre", "preview"].includes(letter)) {
-          letter = "rc";
-        } else if (["rev", "r"].includes(letter)) {
-          letter = "post";
-        }
-        return [letter, Number(number)];
-      }
-      if (!letter && number) {
-        letter = "post";
-        return [letter, Number(number)];
-      }
-      return null;
-    }
-    function parse_local_version(local) {
-      if (local) {
-        return local.split(/[._-]/).map(
-          (part) => Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part)
-        );
-      }
-      return null;
-    }
-    function explain(version) {
-      const parsed = parse(version);
-      if (!parsed) {
-        return parsed;
-      }
-      const { epoch, release, pre, post, dev, local } = parsed;
-      let base_version = "";
-      if (epoch !== 0) {
-        base_version += epoch + "!";
-      }
-      base_version += release.join(".");
-      const is_prerelease = Boolean(dev || pre);
-      const is_devrelease = Boolean(dev);
-      const is_postrelease = Boolean(post);
-      return {
-        epoch,
-        release,
-        pre,
-        post: post ? post[1] : post,
-        dev: dev ? dev[1] : dev,
-        local: local ? local.join(".") : local,
-        public: stringify(parsed).split("+", 1)[0],
-        base_version,
-        is_prerelease,
-        is_devrelease,
-        is_postrelease
-      };
-    }
-  }
-});
-
-// node_modules/@renovatebot/pep440/lib/operator.js
-var require_operator = __commonJS({
-  "node_modules/@renovatebot/pep440/lib/operator.js"(exports, module) {
-    var { parse } = require_version();
-    module.exports = {
-      compare,
-      rcompare,
-      lt: lt2,
-      le: le2,
-      eq,
-      ne: ne2,
-      ge: ge2,
-      gt: gt2,
-      "<": lt2,
-      "<=": le2,
-      "==": eq,
-      "!=": ne2,
-      ">=": ge2,
-      ">": gt2,
-      "===": arbitrary
-    };
-    function lt2(version, other) {
-      return compare(version, other) < 0;
-    }
-    function le2(version, other) {
-      return compare(version, other) <= 0;
-    }
-    function eq(version, other) {
-      return compare(version, other) === 0;
-    }
-    function ne2(version, other) {
-      return compare(version, other) !== 0;
-    }
-    function ge2(version, other) {
-      return compare(version, other) >= 0;
-    }
-    function gt2(version, other) {
-      return compare(version, other) > 0;
-    }
-    function arbitrary(version, other) {
-      return version.toLowerCase() === other.toLowerCase();
-    }
-    function compare(version, other) {
-      const parsedVersion = parse(version);
-      const parsedOther = parse(other);
-      const keyVersion = calculateKey(parsedVersion);
-      const keyOther = calculateKey(parsedOther);
-      return pyCompare(keyVersion, keyOther);
-    }
-    function rcompare(version, other) {
-      return -compare(version, other);
-    }
-    function pyCompare(elemIn, otherIn) {
-      let elem = elemIn;
-      let other = otherIn;
-      if (elem === other) {
-        return 0;
-      }
-      if (Array.isArray(elem) !== Array.isArray(other)) {
-        elem = Array.isArray(elem) ? elem : [elem];
-        other = Array.isArray(other) ? other : [other];
-      }
-      if (Array.isArray(elem)) {
-        const len = Math.min(elem.length, other.length);
-        for (let i = 0; i < len; i += 1) {
-          const res = pyCompare(elem[i], other[i]);
-          if (res !== 0) {
-            return res;
-          }
-        }
-        return elem.length - other.length;
-      }
-      if (elem === -Infinity || other === Infinity) {
-        return -1;
-      }
-      if (elem === Infinity || other === -Infinity) {
-        return 1;
-      }
-      return elem < other ? -1 : 1;
-    }
-    function calculateKey(input) {
-      const { epoch } = input;
-      let { release, pre, post, local, dev } = input;
-      release = release.concat();
-      release.reverse();
-      while (release.length && release[0] === 0) {
-        release.shift();
-      }
-      release.reverse();
-      if (!pre && !post && dev) pre = -Infinity;
-      else if (!pre) pre = Infinity;
-      if (!post) post = -Infinity;
-      if (!dev) dev = Infinity;
-      if (!local) {
-        local = -Infinity;
-      } else {
-        local = local.map(
-          (i) => Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ""]
-        );
-      }
-      return [epoch, release, pre, post, dev, local];
-    }
-  }
-});
-
-// node_modules/@renovatebot/pep440/lib/specifier.js
-var require_specifier = __commonJS({
-  "node_modules/@renovatebot/pep440/lib/specifier.js"(exports, module) {
-    var { VERSION_PATTERN, explain: explainVersion } = require_version();
-    var Operator = require_operator();
-    var RANGE_PATTERN = [
-      "(?<operator>(===|~=|==|!=|<=|>=|<|>))",
-      "\\s*",
-      "(",
-      /*  */
-      "(?<version>(?:" + VERSION_PATTERN.replace(/\?<\w+>/g, "?:") + "))",
-      /*  */
-      "(?<prefix>\\.\\*)?",
-      /*  */
-      "|",
-      /*  */
-      "(?<legacy>[^,;\\s)]+)",
-      ")"
-    ].join("");
-    module.exports = {
-      RANGE_PATTERN,
-      parse,
-      satisfies,
-      filter,
-      validRange,
-      maxSatisfying,
-      minSatisfying
-    };
-    var isEqualityOperator = (op) => ["==", "!=", "==="].includes(op);
-    var rangeRegex = new RegExp("^" + RANGE_PATTERN + "$", "i");
-    function parse(ranges) {
-      if (!ranges.trim()) {
-        return [];
-      }
-      const specifiers = ranges.split(",").map((range) => rangeRegex.exec(range.trim()) || {}).map(({ groups }) => {
-        if (!groups) {
-          return null;
-        }
-        let { ...spec } = groups;
-        const { operator, version, prefix, legacy } = groups;
-        if (version) {
-          spec = { ...spec, ...explainVersion(version) };
-          if (operator === "~=") {
-            if (spec.release.length < 2) {
-              return null;
-            }
-          }
-          if (!isEqualityOperator(operator) && spec.local) {
-            return null;
-          }
-          if (prefix) {
-            if (!isEqualityOperator(operator) || spec.dev || spec.local) {
-              return null;
-            }
-          }
-        }
-        if (legacy && operator !== "===") {
-          return null;
-        }
-        return spec;
-      });
-      if (specifiers.filter(Boolean).length !== specifiers.length) {
-        return null;
-      }
-      return specifiers;
-    }
-    function filter(versions, specifier, options2 = {}) {
-      const filtered = pick(versions, specifier, options2);
-      if (filtered.length === 0 && options2.prereleases === void 0) {
-        return pick(versions, specifier, { prereleases: true });
-      }
-      return filtered;
-    }
-    function maxSatisfying(versions, range, options2) {
-      const found = filter(versions, range, options2).sort(Operator.compare);
-      return found.length === 0 ? null : found[found.length - 1];
-    }
-    function minSatisfying(versions, range, options2) {
-      const found = filter(versions, range, options2).sort(Operator.compare);
-      return found.length === 0 ? null : found[0];
-    }
-    function pick(versions, specifier, options2) {
-      const parsed = parse(specifier);
-      if (!parsed) {
-        return [];
-      }
-      return versions.filter((version) => {
-        const explained = explainVersion(version);
-        if (!parsed.length) {
-          return explained && !(explained.is_prerelease && !options2.prereleases);
-        }
-        return parsed.reduce((pass, spec) => {
-          if (!pass) {
-            return false;
-          }
-          return contains({ ...spec, ...options2 }, { version, explained });
-        }, true);
-      });
-    }
-    function satisfies(version, specifier, options2 = {}) {
-      const filtered = pick([version], specifier, options2);
-      return filtered.length === 1;
-    }
-    function arrayStartsWith(array, prefix) {
-      if (prefix.length > array.length) {
-        return false;
-      }
-      for (let i = 0; i < prefix.length; i += 1) {
-        if (prefix[i] !== array[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    function contains(specifier, input) {
-      const { explained } = input;
-      let { version } = input;
-      const { ...spec } = specifier;
-      if (spec.prereleases === void 0) {
-        spec.prereleases = spec.is_prerelease;
-      }
-      if (explained && explained.is_prerelease && !spec.prereleases) {
-        return false;
-      }
-      if (spec.operator === "~=") {
-        let compatiblePrefix = spec.release.slice(0, -1).concat("*").join(".");
-        if (spec.epoch) {
-          compatiblePrefix = spec.epoch + "!" + compatiblePrefix;
-        }
-        return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
-          prereleases: spec.prereleases
-        });
-      }
-      if (spec.prefix) {
-        const isMatching = explained.epoch === spec.epoch && arrayStartsWith(explained.release, spec.release);
-        const isEquality = spec.operator !== "!=";
-        return isEquality ? isMatching : !isMatching;
-      }
-      if (explained) {
-        if (explained.local && spec.version) {
-          version = explained.public;
-          spec.version = explainVersion(spec.version).public;
-        }
-      }
-      if (spec.operator === "<" || spec.operator === ">") {
-        if (Operator.eq(spec.release.join("."), explained.release.join("."))) {
-          return false;
-        }
-      }
-      const op = Operator[spec.operator];
-      return op(version, spec.version || spec.legacy);
-    }
-    function validRange(specifier) {
-      return Boolean(parse(specifier));
-    }
-  }
-});
-
-// node_modules/@renovatebot/pep440/lib/semantic.js
-var require_semantic = __commonJS({
-  "node_modules/@renovatebot/pep440/lib/semantic.js"(exports, module) {
-    var { explain, parse, stringify } = require_version();
-    module.exports = {
-      major,
-      minor,
-      patch,
-      inc
-    };
-    function major(input) {
-      const version = explain(input);
-      if (!version) {
-        throw new TypeError("Invalid Version: " + input);
-      }
-      return version.release[0];
-    }
-    function minor(input) {
-      const version = explain(input);
-      if (!version) {
-        throw new TypeError("Invalid Version: " + input);
-      }
-      if (version.release.length < 2) {
-        return 0;
-      }
-      return version.release[1];
-    }
-    function patch(input) {
-      const version = explain(input);
-      if (!version) {
-        throw new TypeError("Invalid Version: " + input);
-      }
-      if (version.release.length < 3) {
-        return 0;
-      }
-      return version.release[2];
-    }
-    function inc(input, release, preReleaseIdentifier) {
-      let identifier = preReleaseIdentifier || `a`;
-      const version = parse(input);
-      if (!version) {
-        return null;
-      }
-      if (!["a", "b", "c", "rc", "alpha", "beta", "pre", "preview"].includes(
-        identifier
-      )) {
-        return null;
-      }
-      switch (release) {
-        case "premajor":
-          {
-            const [majorVersion] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion + 1;
-          }
-          version.pre = [identifier, 0];
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "preminor":
-          {
-            const [majorVersion, minorVersion = 0] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion;
-            version.release[1] = minorVersion + 1;
-          }
-          version.pre = [identifier, 0];
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "prepatch":
-          {
-            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion;
-            version.release[1] = minorVersion;
-            version.release[2] = patchVersion + 1;
-          }
-          version.pre = [identifier, 0];
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "prerelease":
-          if (version.pre === null) {
-            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion;
-            version.release[1] = minorVersion;
-            version.release[2] = patchVersion + 1;
-            version.pre = [identifier, 0];
-          } else {
-            if (preReleaseIdentifier === void 0 && version.pre !== null) {
-              [identifier] = version.pre;
-            }
-            const [letter, number] = version.pre;
-            if (letter === identifier) {
-              version.pre = [letter, number + 1];
-            } else {
-              version.pre = [identifier, 0];
-            }
-          }
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "major":
-          if (version.release.slice(1).some((value) => value !== 0) || version.pre === null) {
-            const [majorVersion] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion + 1;
-          }
-          delete version.pre;
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "minor":
-          if (version.release.slice(2).some((value) => value !== 0) || version.pre === null) {
-            const [majorVersion, minorVersion = 0] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion;
-            version.release[1] = minorVersion + 1;
-          }
-          delete version.pre;
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        case "patch":
-          if (version.release.slice(3).some((value) => value !== 0) || version.pre === null) {
-            const [majorVersion, minorVersion = 0, patchVersion = 0] = version.release;
-            version.release.fill(0);
-            version.release[0] = majorVersion;
-            version.release[1] = minorVersion;
-            version.release[2] = patchVersion + 1;
-          }
-          delete version.pre;
-          delete version.post;
-          delete version.dev;
-          delete version.local;
-          break;
-        default:
-          return null;
-      }
-      return stringify(version);
-    }
-  }
-});
-
-// node_modules/@renovatebot/pep440/index.js
-var require_pep440 = __commonJS({
-  "node_modules/@renovatebot/pep440/index.js"(exports, module) {
-    var { valid, clean, explain, parse } = require_version();
-    var { lt: lt2, le: le2, eq, ne: ne2, ge: ge2, gt: gt2, compare, rcompare } = require_operator();
-    var {
-      filter,
-      maxSatisfying,
-      minSatisfying,
-      RANGE_PATTERN,
-      satisfies,
-      validRange
-    } = require_specifier();
-    var { major, minor, patch, inc } = require_semantic();
-    module.exports = {
-      // version
-      valid,
-      clean,
-      explain,
-      parse,
-      // operator
-      lt: lt2,
-      le: le2,
-      lte: le2,
-      eq,
-      ne: ne2,
-      neq: ne2,
-      ge: ge2,
-      gte: ge2,
-      gt: gt2,
-      compare,
-      rcompare,
-      // range
-      filter,
-      maxSatisfying,
-      minSatisfying,
-      RANGE_PATTERN,
-      satisfies,
-      validRange,
-      // semantic
-      major,
-      minor,
-      patch,
-      inc
-    };
-  }
-});
-
 // src/command-line.ts
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -32883,6 +32883,363 @@ function exitCodeOf(error) {
   if (error instanceof UsageError || error instanceof InvalidDistributionsError) return 2;
   if (error instanceof CredentialsError) return error.exitCode;
   return 1;
+}
+
+// src/attestation-plan.ts
+import { readFile } from "node:fs/promises";
+
+// src/attestations/verify.ts
+import { verify as verifySignature, X509Certificate } from "node:crypto";
+
+// src/attestations/dsse.ts
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+function preAuthEncoding(payloadType, body) {
+  const type = Buffer.from(payloadType, "utf8");
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `, "ascii"),
+    type,
+    Buffer.from(` ${body.length} `, "ascii"),
+    body
+  ]);
+}
+
+// src/attestations/pypi-attestation.ts
+function readAttestation(value) {
+  if (!isRecord(value)) return { ok: false, reason: "an attestation must be a JSON object" };
+  if (value.version !== 1) {
+    return { ok: false, reason: `version must be 1, got ${JSON.stringify(value.version)}` };
+  }
+  const material = value.verification_material;
+  if (!isRecord(material)) {
+    return { ok: false, reason: "verification_material must be an object" };
+  }
+  if (!isBase64(material.certificate)) {
+    return { ok: false, reason: "verification_material.certificate must be base64 (DER)" };
+  }
+  const entries = material.transparency_entries;
+  if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isRecord)) {
+    return {
+      ok: false,
+      reason: "verification_material.transparency_entries must be a non-empty list of objects"
+    };
+  }
+  const envelope = value.envelope;
+  if (!isRecord(envelope)) return { ok: false, reason: "envelope must be an object" };
+  if (!isBase64(envelope.statement) || envelope.statement === "") {
+    return { ok: false, reason: "envelope.statement must be non-empty base64" };
+  }
+  if (!isBase64(envelope.signature) || envelope.signature === "") {
+    return { ok: false, reason: "envelope.signature must be non-empty base64" };
+  }
+  return {
+    ok: true,
+    attestation: {
+      version: 1,
+      verification_material: {
+        certificate: material.certificate,
+        transparency_entries: entries
+      },
+      envelope: { statement: envelope.statement, signature: envelope.signature }
+    }
+  };
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isBase64(value) {
+  return typeof value === "string" && value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+}
+
+// src/attestations/statement.ts
+var IN_TOTO_STATEMENT_V1 = "https://in-toto.io/Statement/v1";
+var PYPI_PUBLISH_V1 = "https://docs.pypi.org/attestations/publish/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var PYPI_PREDICATE_TYPES = [PYPI_PUBLISH_V1, SLSA_PROVENANCE_V1];
+
+// src/attestations/subject-name.ts
+var import_pep440 = __toESM(require_pep440(), 1);
+
+// src/distributions/filename.ts
+var LEGACY_FORMATS = [
+  [".egg", "eggs are no longer accepted by PyPI; build a wheel instead (python -m build)"],
+  [".exe", "bdist_wininst installers are no longer accepted by PyPI; build a wheel instead"],
+  [".msi", "bdist_msi installers are no longer accepted by PyPI; build a wheel instead"],
+  [".rpm", "bdist_rpm packages are not accepted by PyPI; build a wheel instead"],
+  [".dmg", "bdist_dmg images are not accepted by PyPI; build a wheel instead"],
+  [".tar.bz2", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
+  [".tar.xz", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
+  [".tar.Z", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
+  [".tgz", "sdists must be named .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
+  [".tar", "sdists must be gzip-compressed .tar.gz (PEP 625); rebuild it with python -m build"],
+  [
+    ".zip",
+    "zip sdists are no longer accepted (PEP 625: sdists are .tar.gz); rebuild with python -m build --sdist"
+  ]
+];
+var TAG_PART = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
+var PYTHON_TAG = /^[A-Za-z]+[0-9_]*[A-Za-z0-9_]*(\.[A-Za-z]+[0-9_]*[A-Za-z0-9_]*)*$/;
+function legacyFormatReason(filename) {
+  return LEGACY_FORMATS.find(([suffix]) => filename.endsWith(suffix))?.[1];
+}
+function isDistributionName(filename) {
+  return filename.endsWith(".whl") || filename.endsWith(".tar.gz");
+}
+function parseFilename(filename) {
+  if (filename.endsWith(".whl")) return parseWheelFilename(filename);
+  if (filename.endsWith(".tar.gz")) return parseSdistFilename(filename);
+  const legacy = legacyFormatReason(filename);
+  return {
+    ok: false,
+    problem: legacy ?? "not a distribution: only wheels (.whl) and sdists (.tar.gz) are uploaded"
+  };
+}
+function parseWheelFilename(filename) {
+  const parts = filename.slice(0, -".whl".length).split("-");
+  if (parts.length !== 5 && parts.length !== 6) {
+    return {
+      ok: false,
+      problem: `invalid wheel file name: expected {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl, got ${parts.length} dash-separated parts`
+    };
+  }
+  const [name, version] = parts;
+  const build2 = parts.length === 6 ? parts[2] : void 0;
+  const [python, abi, platform] = parts.slice(-3);
+  if (!/^[A-Za-z0-9_.]+$/.test(name) || !/[A-Za-z0-9]$/.test(name)) {
+    return { ok: false, problem: `invalid wheel file name: bad distribution name '${name}'` };
+  }
+  if (version === "") return { ok: false, problem: "invalid wheel file name: empty version" };
+  if (build2 !== void 0 && !/^[0-9][A-Za-z0-9_.]*$/.test(build2)) {
+    return {
+      ok: false,
+      problem: `invalid wheel file name: build tag '${build2}' must start with a digit`
+    };
+  }
+  if (!PYTHON_TAG.test(python)) {
+    return { ok: false, problem: `invalid wheel tags: bad python tag '${python}'` };
+  }
+  if (!TAG_PART.test(abi))
+    return { ok: false, problem: `invalid wheel tags: bad abi tag '${abi}'` };
+  if (!TAG_PART.test(platform)) {
+    return { ok: false, problem: `invalid wheel tags: bad platform tag '${platform}'` };
+  }
+  return {
+    ok: true,
+    filename: { kind: "wheel", name, version, tags: { python, abi, platform, build: build2 } }
+  };
+}
+function parseSdistFilename(filename) {
+  const stem = filename.slice(0, -".tar.gz".length);
+  const dash = stem.lastIndexOf("-");
+  if (dash <= 0 || dash === stem.length - 1) {
+    return {
+      ok: false,
+      problem: "invalid sdist file name: expected {name}-{version}.tar.gz"
+    };
+  }
+  return {
+    ok: true,
+    filename: { kind: "sdist", name: stem.slice(0, dash), version: stem.slice(dash + 1) }
+  };
+}
+function normalizeName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+function isValidProjectName(name) {
+  return /^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(name);
+}
+
+// src/attestations/subject-name.ts
+function sameDistributionFile(subjectName, filename) {
+  return subjectName === filename || ultranormalize(subjectName) === ultranormalize(filename);
+}
+function ultranormalize(filename) {
+  const parsed = parseFilename(filename);
+  if (!parsed.ok) return void 0;
+  const { kind, name, version } = parsed.filename;
+  const canonical = (0, import_pep440.clean)(version.replace(/_/g, "-"));
+  if (canonical === null) return void 0;
+  const stem = `${normalizeName(name).replace(/-/g, "_")}-${canonical.replace(/,/g, ".")}`;
+  if (kind === "sdist") return `${stem}.tar.gz`;
+  const { python, abi, platform, build: build2 } = parsed.filename.tags;
+  const parts = [stem];
+  if (build2 !== void 0) parts.push(build2.replace(/^0+(?=\d)/, ""));
+  parts.push(...[python, abi, platform].map(sortedTagSet));
+  return `${parts.join("-")}.whl`;
+}
+function sortedTagSet(compressed) {
+  return [...new Set(compressed.toLowerCase().split("."))].sort().join(".");
+}
+
+// src/attestations/verify.ts
+function checkAttestationFile(json, file) {
+  let value;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { ok: false, reason: `not JSON (${error.message})` };
+  }
+  const shape = readAttestation(value);
+  if (!shape.ok) return shape;
+  const check = examine(shape.attestation, file, PYPI_PREDICATE_TYPES);
+  return check.ok ? shape : check;
+}
+function examine(attestation, file, predicateTypes) {
+  const shape = readAttestation(attestation);
+  if (!shape.ok) return shape;
+  const { verification_material: material, envelope } = shape.attestation;
+  let certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(material.certificate, "base64"));
+  } catch {
+    return { ok: false, reason: "verification_material.certificate is not a DER certificate" };
+  }
+  if (certificate.publicKey.asymmetricKeyType !== "ec") {
+    return { ok: false, reason: "the certificate's key is not an ECDSA key" };
+  }
+  const statementBytes = Buffer.from(envelope.statement, "base64");
+  const signed = preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, statementBytes);
+  const signature = Buffer.from(envelope.signature, "base64");
+  if (!verifySignature("sha256", signed, certificate.publicKey, signature)) {
+    return {
+      ok: false,
+      reason: "the envelope's signature does not verify with the certificate's key"
+    };
+  }
+  let statement;
+  try {
+    statement = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(statementBytes));
+  } catch {
+    return { ok: false, reason: "the signed statement is not UTF-8 JSON" };
+  }
+  return examineStatement(statement, file, predicateTypes);
+}
+function examineStatement(statement, file, predicateTypes) {
+  if (typeof statement !== "object" || statement === null) {
+    return { ok: false, reason: "the signed statement is not a JSON object" };
+  }
+  const { _type, subject, predicateType } = statement;
+  if (_type !== IN_TOTO_STATEMENT_V1) {
+    return { ok: false, reason: `the statement's _type is not ${IN_TOTO_STATEMENT_V1}` };
+  }
+  if (!Array.isArray(subject) || subject.length !== 1) {
+    return { ok: false, reason: "the statement must have exactly one subject" };
+  }
+  const { name, digest } = subject[0] ?? {};
+  if (typeof name !== "string" || !sameDistributionFile(name, file.filename)) {
+    return {
+      ok: false,
+      reason: `the statement's subject is ${JSON.stringify(name)}, not ${file.filename}`
+    };
+  }
+  const sha256 = digest?.sha256;
+  if (sha256 !== file.sha256.toLowerCase()) {
+    return {
+      ok: false,
+      reason: `the statement's subject has sha256 ${JSON.stringify(sha256)}, but ${file.filename} has ${file.sha256}`
+    };
+  }
+  if (typeof predicateType !== "string" || !predicateTypes.includes(predicateType)) {
+    return {
+      ok: false,
+      reason: `the statement's predicate type ${JSON.stringify(predicateType)} is not ${predicateTypes.join(" or ")}`
+    };
+  }
+  return { ok: true };
+}
+
+// src/attestation-plan.ts
+async function planAttestations(distributions, context) {
+  const fields = /* @__PURE__ */ new Map();
+  if (context.mode === "off") return fields;
+  const problems = [];
+  for (const dist of distributions) {
+    const path = `${dist.path}.publish.attestation`;
+    const text = await readFile(path, "utf8").catch(() => void 0);
+    if (text === void 0) continue;
+    const checked = checkAttestationFile(text, {
+      filename: dist.filename,
+      sha256: dist.digests.sha256
+    });
+    if (checked.ok) fields.set(dist.filename, JSON.stringify([checked.attestation]));
+    else
+      problems.push({
+        file: path,
+        message: `not a valid attestation of ${dist.filename}: ${checked.reason}`
+      });
+  }
+  if (problems.length > 0) throw new InvalidDistributionsError(problems);
+  const unsigned = distributions.filter((dist) => !fields.has(dist.filename));
+  if (unsigned.length === 0) return fields;
+  const impossible = whyNotSign(context);
+  if (impossible) {
+    if (context.mode === "required") {
+      throw new CredentialsError(
+        `attestations were required but cannot be made: ${impossible.reason}`,
+        impossible.hint,
+        2
+      );
+    }
+    if (context.profile.warehouse)
+      context.events.info(`attestations: not made (${impossible.reason})`);
+    return fields;
+  }
+  const idTokens = context.credentials?.idTokens;
+  if (!idTokens) return fields;
+  let sigstoreToken;
+  try {
+    sigstoreToken = await idTokens("sigstore");
+  } catch (error) {
+    const reason = `no OIDC token for the audience sigstore: ${error.message}`;
+    const hint = error instanceof CredentialsError ? error.hint : void 0;
+    if (context.mode === "required") {
+      throw new CredentialsError(
+        `attestations were required but cannot be made: ${reason}`,
+        hint,
+        2
+      );
+    }
+    context.events.info(`attestations: not made (${reason})${hint ? `
+  hint: ${hint}` : ""}`);
+    return fields;
+  }
+  const { attestDistribution } = await import("./attestations.js");
+  for (const dist of unsigned) {
+    try {
+      const attestation = await attestDistribution(
+        { filename: dist.filename, sha256: dist.digests.sha256 },
+        async () => sigstoreToken,
+        context.sigstore
+      );
+      fields.set(dist.filename, JSON.stringify([attestation]));
+      context.events.info(`attestations: signed ${dist.filename} (PEP 740, Sigstore)`);
+    } catch (error) {
+      const message = `could not sign ${dist.filename}: ${error.message}`;
+      if (context.mode === "required") {
+        throw new CredentialsError(
+          `attestations were required: ${message}`,
+          "check that the job may request an OIDC token for the audience sigstore",
+          1
+        );
+      }
+      context.events.warn(`attestations: ${message}; uploading without`);
+    }
+  }
+  return fields;
+}
+function whyNotSign(context) {
+  if (!context.profile.warehouse) {
+    return {
+      reason: `${context.profile.label} does not take PEP 740 attestations`,
+      hint: "attestations are for PyPI and TestPyPI"
+    };
+  }
+  if (context.credentials?.kind !== "trusted-publishing" || !context.credentials.idTokens) {
+    return {
+      reason: "PyPI takes attestations only with trusted publishing, not with an API token",
+      hint: "publish with trusted publishing (no password; GitHub: permissions: id-token: write; GitLab: id_tokens)"
+    };
+  }
+  return void 0;
 }
 
 // src/upload/send.ts
@@ -33426,6 +33783,7 @@ async function trustedPublishing(context, idTokens) {
   return {
     username: "__token__",
     kind: "trusted-publishing",
+    idTokens,
     source: `trusted publishing (${index.origin}, audience ${audience})`,
     authorization: async () => basicAuthorization("__token__", await token(), context.secrets)
   };
@@ -34211,95 +34569,6 @@ function getCrawler(globInput, inputOptions = {}) {
 async function glob(globInput, options2) {
   const [crawler, relative2] = getCrawler(globInput, options2);
   return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
-}
-
-// src/distributions/filename.ts
-var LEGACY_FORMATS = [
-  [".egg", "eggs are no longer accepted by PyPI; build a wheel instead (python -m build)"],
-  [".exe", "bdist_wininst installers are no longer accepted by PyPI; build a wheel instead"],
-  [".msi", "bdist_msi installers are no longer accepted by PyPI; build a wheel instead"],
-  [".rpm", "bdist_rpm packages are not accepted by PyPI; build a wheel instead"],
-  [".dmg", "bdist_dmg images are not accepted by PyPI; build a wheel instead"],
-  [".tar.bz2", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
-  [".tar.xz", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
-  [".tar.Z", "sdists must be .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
-  [".tgz", "sdists must be named .tar.gz (PEP 625); rebuild it with python -m build --sdist"],
-  [".tar", "sdists must be gzip-compressed .tar.gz (PEP 625); rebuild it with python -m build"],
-  [
-    ".zip",
-    "zip sdists are no longer accepted (PEP 625: sdists are .tar.gz); rebuild with python -m build --sdist"
-  ]
-];
-var TAG_PART = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
-var PYTHON_TAG = /^[A-Za-z]+[0-9_]*[A-Za-z0-9_]*(\.[A-Za-z]+[0-9_]*[A-Za-z0-9_]*)*$/;
-function legacyFormatReason(filename) {
-  return LEGACY_FORMATS.find(([suffix]) => filename.endsWith(suffix))?.[1];
-}
-function isDistributionName(filename) {
-  return filename.endsWith(".whl") || filename.endsWith(".tar.gz");
-}
-function parseFilename(filename) {
-  if (filename.endsWith(".whl")) return parseWheelFilename(filename);
-  if (filename.endsWith(".tar.gz")) return parseSdistFilename(filename);
-  const legacy = legacyFormatReason(filename);
-  return {
-    ok: false,
-    problem: legacy ?? "not a distribution: only wheels (.whl) and sdists (.tar.gz) are uploaded"
-  };
-}
-function parseWheelFilename(filename) {
-  const parts = filename.slice(0, -".whl".length).split("-");
-  if (parts.length !== 5 && parts.length !== 6) {
-    return {
-      ok: false,
-      problem: `invalid wheel file name: expected {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl, got ${parts.length} dash-separated parts`
-    };
-  }
-  const [name, version] = parts;
-  const build2 = parts.length === 6 ? parts[2] : void 0;
-  const [python, abi, platform] = parts.slice(-3);
-  if (!/^[A-Za-z0-9_.]+$/.test(name) || !/[A-Za-z0-9]$/.test(name)) {
-    return { ok: false, problem: `invalid wheel file name: bad distribution name '${name}'` };
-  }
-  if (version === "") return { ok: false, problem: "invalid wheel file name: empty version" };
-  if (build2 !== void 0 && !/^[0-9][A-Za-z0-9_.]*$/.test(build2)) {
-    return {
-      ok: false,
-      problem: `invalid wheel file name: build tag '${build2}' must start with a digit`
-    };
-  }
-  if (!PYTHON_TAG.test(python)) {
-    return { ok: false, problem: `invalid wheel tags: bad python tag '${python}'` };
-  }
-  if (!TAG_PART.test(abi))
-    return { ok: false, problem: `invalid wheel tags: bad abi tag '${abi}'` };
-  if (!TAG_PART.test(platform)) {
-    return { ok: false, problem: `invalid wheel tags: bad platform tag '${platform}'` };
-  }
-  return {
-    ok: true,
-    filename: { kind: "wheel", name, version, tags: { python, abi, platform, build: build2 } }
-  };
-}
-function parseSdistFilename(filename) {
-  const stem = filename.slice(0, -".tar.gz".length);
-  const dash = stem.lastIndexOf("-");
-  if (dash <= 0 || dash === stem.length - 1) {
-    return {
-      ok: false,
-      problem: "invalid sdist file name: expected {name}-{version}.tar.gz"
-    };
-  }
-  return {
-    ok: true,
-    filename: { kind: "sdist", name: stem.slice(0, dash), version: stem.slice(dash + 1) }
-  };
-}
-function normalizeName(name) {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
-}
-function isValidProjectName(name) {
-  return /^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(name);
 }
 
 // src/distributions/discover.ts
@@ -37624,7 +37893,7 @@ async function startsWithGzipMagic(path) {
 }
 
 // src/distributions/validate.ts
-var import_pep440 = __toESM(require_pep440(), 1);
+var import_pep4402 = __toESM(require_pep440(), 1);
 function validateDistribution(filename, metadata, rules) {
   const problems = [];
   const name = first(metadata.headers, "name") ?? "";
@@ -37636,11 +37905,11 @@ function validateDistribution(filename, metadata, rules) {
       `file name says project '${filename.name}' but metadata Name is '${name}' (they must match after PEP 503 normalization)`
     );
   }
-  if ((0, import_pep440.valid)(version) === null) {
+  if ((0, import_pep4402.valid)(version) === null) {
     problems.push(`metadata Version '${version}' is not a valid PEP 440 version`);
   } else {
     const fileVersion = filename.version.replace(/_/g, "-");
-    if ((0, import_pep440.valid)(fileVersion) === null || !(0, import_pep440.eq)(fileVersion, version)) {
+    if ((0, import_pep4402.valid)(fileVersion) === null || !(0, import_pep4402.eq)(fileVersion, version)) {
       problems.push(
         `file name says version '${filename.version}' but metadata Version is '${version}'`
       );
@@ -37658,7 +37927,7 @@ function validateDistribution(filename, metadata, rules) {
   return problems;
 }
 function canonicalVersion(version) {
-  return ((0, import_pep440.clean)(version) ?? version).replace(/,/g, ".");
+  return ((0, import_pep4402.clean)(version) ?? version).replace(/,/g, ".");
 }
 
 // src/distributions/inspect.ts
@@ -37868,6 +38137,7 @@ function buildUploadForm(dist, options2) {
   fields.push(["sha256_digest", digests.sha256]);
   fields.push(["blake2_256_digest", digests.blake2_256]);
   if (options2.md5 && digests.md5) fields.push(["md5_digest", digests.md5]);
+  if (options2.attestations) fields.push(["attestations", options2.attestations]);
   return fields;
 }
 
@@ -37915,7 +38185,13 @@ function findFile(page, filename) {
 // src/upload/upload-file.ts
 var MAX_RETRY_AFTER_MS = 12e4;
 async function uploadFile(dist, target, policy, transport, observer) {
-  const body = buildMultipartBody(buildUploadForm(dist, { md5: target.profile.needsMd5 }), dist);
+  const body = buildMultipartBody(
+    buildUploadForm(dist, {
+      md5: target.profile.needsMd5,
+      attestations: target.attestations.get(dist.filename)
+    }),
+    dist
+  );
   const project = dist.parsed.name;
   const lookup = async () => target.index ? lookupFileInIndex(
     transport,
@@ -38095,6 +38371,13 @@ async function publish(request3, environment) {
         `${request3.repositoryUrl.href} is plain http: files${credentials ? " and credentials" : ""} cross the network unencrypted; use https`
       );
     }
+    const attestations = await planAttestations(distributions, {
+      mode: request3.attestations,
+      profile,
+      credentials,
+      sigstore: request3.sigstore,
+      events
+    });
     const indexUrl = request3.checkUrl ?? profile.simpleIndexUrl;
     const sameOrigin = indexUrl?.origin === request3.repositoryUrl.origin;
     const authorization = async () => credentials?.authorization();
@@ -38102,6 +38385,7 @@ async function publish(request3, environment) {
       url: request3.repositoryUrl,
       profile,
       username: credentials?.username,
+      attestations,
       diagnostics: {
         ...credentials ? { credentialKind: credentials.kind } : {},
         ...environment.gitlab && profile.kind === "gitlab" ? { gitlabProjects: gitlabProjects(environment.gitlab, request3.repositoryUrl) } : {}
@@ -38302,6 +38586,29 @@ function parseSeconds(value, option) {
   }
   return Math.round(seconds * 1e3);
 }
+function parseAttestationMode(value, option) {
+  const mode = {
+    auto: "auto",
+    true: "auto",
+    on: "auto",
+    off: "off",
+    false: "off",
+    required: "required"
+  }[value];
+  if (mode === void 0) {
+    throw new UsageError(`${option}: expected true, false or required, got '${value}'`);
+  }
+  return mode;
+}
+function sigstoreFromEnv(env) {
+  const fulcioURL = env.SIGSTORE_FULCIO_URL;
+  const rekorURL = env.SIGSTORE_REKOR_URL;
+  if (!fulcioURL && !rekorURL) return void 0;
+  if (!fulcioURL || !rekorURL) {
+    throw new UsageError("set both SIGSTORE_FULCIO_URL and SIGSTORE_REKOR_URL, or neither");
+  }
+  return { fulcioURL, rekorURL };
+}
 
 // src/secrets.ts
 var Secrets = class {
@@ -38351,6 +38658,8 @@ Behaviour
   --retries N            retries of transient failures per file (default ${DEFAULT_RETRIES})
   --timeout SECONDS      connect, stall and answer timeout (default ${DEFAULT_TIMEOUT_SECONDS})
   --concurrency N        files uploaded at once after the first (default ${DEFAULT_CONCURRENCY})
+  --attestations MODE    PEP 740 attestations with trusted publishing to PyPI: true (default:
+                         when possible), false, or required (fail before uploading if impossible)
   --ca-cert FILE         PEM file of a CA to trust besides the system's (also SSL_CERT_FILE)
 Output
   --verbose              more detail, including release URLs
@@ -38379,6 +38688,7 @@ var OPTIONS = {
   timeout: { type: "string" },
   concurrency: { type: "string" },
   "ca-cert": { type: "string" },
+  attestations: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" }
 };
@@ -38407,7 +38717,9 @@ function parseCommandLine(argv, env) {
     timeoutMs: parseSeconds(values.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), "--timeout"),
     concurrency: values.concurrency === void 0 ? DEFAULT_CONCURRENCY : Math.max(1, parseCount(values.concurrency, "--concurrency", MAX_CONCURRENCY)),
     verifyMetadata: true,
-    caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file) => !!file)
+    caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file) => !!file),
+    attestations: parseAttestationMode(values.attestations ?? "true", "--attestations"),
+    sigstore: sigstoreFromEnv(env)
   };
 }
 function targetUrl(values, env, gitlab) {

@@ -1,13 +1,28 @@
-// Bundles each entry into one self-contained ESM file under dist/ that runs with plain `node`.
+// Bundles each entry into a self-contained ESM file under dist/ that runs with plain `node`.
+// The Sigstore client (PEP 740 signing) is a bundle of its own, dist/attestations.js, loaded
+// only when a run signs: most runs never pay for its size at startup.
 import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
+
 // entry file in src/ -> bundle in dist/
 const entries = [
   ["cli", "cli"],
   ["action-main", "action"],
+  ["attestations/sign", "attestations"],
 ];
+
+// In the entry bundles, the dynamic import of the signer points at the separate bundle.
+const lazySigner = {
+  name: "lazy-signer",
+  setup(builder) {
+    builder.onResolve({ filter: /\/attestations\/sign\.ts$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: "./attestations.js", external: true } : undefined,
+    );
+  },
+};
+
 for (const [source, name] of entries) {
   await build({
     entryPoints: [`src/${source}.ts`],
@@ -17,6 +32,7 @@ for (const [source, name] of entries) {
     target: "node20",
     format: "esm",
     legalComments: "none",
+    plugins: [lazySigner],
     // CommonJS dependencies call require() for Node built-ins; ESM has none, so provide one.
     banner: {
       js: [

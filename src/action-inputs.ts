@@ -8,9 +8,11 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   MAX_CONCURRENCY,
   type PublishRequest,
+  parseAttestationMode,
   parseCount,
   parseSeconds,
   parseUrlOption,
+  sigstoreFromEnv,
 } from "./request.ts";
 
 /** Every input action.yml declares; the tests check the two lists agree. */
@@ -36,11 +38,13 @@ export type ActionInput = (typeof ACTION_INPUTS)[number];
 
 export interface ActionSettings {
   request: PublishRequest;
-  attestations: boolean;
 }
 
 /** `input` returns the trimmed value, "" when unset (as @actions/core's getInput does). */
-export function readActionInputs(input: (name: ActionInput) => string): ActionSettings {
+export function readActionInputs(
+  input: (name: ActionInput) => string,
+  env: Record<string, string | undefined>,
+): ActionSettings {
   const flag = (name: ActionInput, fallback: boolean) => parseBoolean(input(name), name, fallback);
   const text = (name: ActionInput) => input(name) || undefined;
   const password = text("password");
@@ -67,8 +71,9 @@ export function readActionInputs(input: (name: ActionInput) => string): ActionSe
         : DEFAULT_CONCURRENCY,
       verifyMetadata: flag("verify-metadata", true),
       caCertFiles: caCert ? [caCert] : [],
+      attestations: parseAttestationMode(input("attestations") || "true", "input 'attestations'"),
+      sigstore: sigstoreFromEnv(env),
     },
-    attestations: flag("attestations", true),
   };
 }
 

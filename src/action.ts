@@ -15,7 +15,7 @@ export async function run(): Promise<void> {
   const secrets = new Secrets((value) => core.setSecret(value));
   const redact = (text: string) => secrets.redact(text);
   try {
-    const { request } = readActionInputs((name) => core.getInput(name));
+    const { request } = readActionInputs((name) => core.getInput(name), process.env);
     secrets.add(request.credentials.password);
     const events = createLogEvents((line) => core.info(redact(line)), request);
     const report = await publish(request, {

@@ -16,9 +16,11 @@ import {
   type ExplicitCredentials,
   MAX_CONCURRENCY,
   type PublishRequest,
+  parseAttestationMode,
   parseCount,
   parseSeconds,
   parseUrlOption,
+  sigstoreFromEnv,
 } from "./request.ts";
 import { Secrets } from "./secrets.ts";
 import { VERSION } from "./version.ts";
@@ -44,6 +46,8 @@ Behaviour
   --retries N            retries of transient failures per file (default ${DEFAULT_RETRIES})
   --timeout SECONDS      connect, stall and answer timeout (default ${DEFAULT_TIMEOUT_SECONDS})
   --concurrency N        files uploaded at once after the first (default ${DEFAULT_CONCURRENCY})
+  --attestations MODE    PEP 740 attestations with trusted publishing to PyPI: true (default:
+                         when possible), false, or required (fail before uploading if impossible)
   --ca-cert FILE         PEM file of a CA to trust besides the system's (also SSL_CERT_FILE)
 Output
   --verbose              more detail, including release URLs
@@ -73,6 +77,7 @@ const OPTIONS = {
   timeout: { type: "string" },
   concurrency: { type: "string" },
   "ca-cert": { type: "string" },
+  attestations: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -111,6 +116,8 @@ export function parseCommandLine(argv: string[], env: Env): PublishRequest | "he
         : Math.max(1, parseCount(values.concurrency, "--concurrency", MAX_CONCURRENCY)),
     verifyMetadata: true,
     caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file): file is string => !!file),
+    attestations: parseAttestationMode(values.attestations ?? "true", "--attestations"),
+    sigstore: sigstoreFromEnv(env),
   };
 }
 

@@ -1,5 +1,6 @@
 // The five steps: plan, inspect, authorize, upload, report. Nothing here knows GitHub or GitLab:
 // what the CI says arrives as plain facts in PublishEnvironment.
+import { planAttestations } from "./attestation-plan.ts";
 import type { GitHubFacts } from "./ci/github.ts";
 import { type GitLabFacts, gitlabTargetProject } from "./ci/gitlab.ts";
 import type { IdTokenProvider } from "./credentials/oidc.ts";
@@ -84,6 +85,13 @@ export async function publish(
         `${request.repositoryUrl.href} is plain http: files${credentials ? " and credentials" : ""} cross the network unencrypted; use https`,
       );
     }
+    const attestations = await planAttestations(distributions, {
+      mode: request.attestations,
+      profile,
+      credentials,
+      sigstore: request.sigstore,
+      events,
+    });
     const indexUrl = request.checkUrl ?? profile.simpleIndexUrl;
     const sameOrigin = indexUrl?.origin === request.repositoryUrl.origin;
     const authorization = async () => credentials?.authorization();
@@ -91,6 +99,7 @@ export async function publish(
       url: request.repositoryUrl,
       profile,
       username: credentials?.username,
+      attestations,
       diagnostics: {
         ...(credentials ? { credentialKind: credentials.kind } : {}),
         ...(environment.gitlab && profile.kind === "gitlab"

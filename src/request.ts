@@ -1,5 +1,6 @@
 // The one shape every entrypoint builds: what to publish, where, and how. Entrypoints parse their
 // own inputs (argv, environment, action inputs) into this; the core trusts it.
+import type { AttestationMode } from "./attestation-plan.ts";
 import { UsageError } from "./errors.ts";
 
 export interface ExplicitCredentials {
@@ -23,6 +24,10 @@ export interface PublishRequest {
   concurrency: number;
   /** false: a file name that disagrees with its metadata is a warning, not an error. */
   verifyMetadata: boolean;
+  /** PEP 740 attestations: made when possible (auto), never (off), or else fail (required). */
+  attestations: AttestationMode;
+  /** A private Sigstore deployment to sign with; the public one when undefined. */
+  sigstore: { fulcioURL: string; rekorURL: string } | undefined;
   /** PEM files of CAs to trust besides the system's (ca-cert, SSL_CERT_FILE). */
   caCertFiles: string[];
 }
@@ -67,4 +72,30 @@ export function parseSeconds(value: string, option: string): number {
     throw new UsageError(`${option}: expected a number of seconds above 0, got '${value}'`);
   }
   return Math.round(seconds * 1000);
+}
+
+export function parseAttestationMode(value: string, option: string): AttestationMode {
+  const mode = {
+    auto: "auto",
+    true: "auto",
+    on: "auto",
+    off: "off",
+    false: "off",
+    required: "required",
+  }[value];
+  if (mode === undefined) {
+    throw new UsageError(`${option}: expected true, false or required, got '${value}'`);
+  }
+  return mode as AttestationMode;
+}
+
+/** SIGSTORE_FULCIO_URL and SIGSTORE_REKOR_URL name a private Sigstore deployment (both or none). */
+export function sigstoreFromEnv(env: Record<string, string | undefined>) {
+  const fulcioURL = env.SIGSTORE_FULCIO_URL;
+  const rekorURL = env.SIGSTORE_REKOR_URL;
+  if (!fulcioURL && !rekorURL) return undefined;
+  if (!fulcioURL || !rekorURL) {
+    throw new UsageError("set both SIGSTORE_FULCIO_URL and SIGSTORE_REKOR_URL, or neither");
+  }
+  return { fulcioURL, rekorURL };
 }

@@ -27,6 +27,8 @@ export interface Credentials {
   source: string;
   /** The Authorization header value for the next request (a minted token renews itself). */
   authorization(): Promise<string>;
+  /** Trusted publishing's source of ID tokens, for other audiences (Sigstore's, to sign). */
+  idTokens?: IdTokenProvider;
 }
 
 export interface CredentialContext {
@@ -133,6 +135,7 @@ async function trustedPublishing(
   return {
     username: "__token__",
     kind: "trusted-publishing",
+    idTokens,
     source: `trusted publishing (${index.origin}, audience ${audience})`,
     authorization: async () => basicAuthorization("__token__", await token(), context.secrets),
   };

@@ -35,7 +35,10 @@ const METADATA_FIELDS: [header: string, field: string][] = [
   ["dynamic", "dynamic"],
 ];
 
-export function buildUploadForm(dist: Distribution, options: { md5: boolean }): FormField[] {
+export function buildUploadForm(
+  dist: Distribution,
+  options: { md5: boolean; attestations: string | undefined },
+): FormField[] {
   const { metadata, parsed, digests } = dist;
   const fields: FormField[] = [
     [":action", "file_upload"],
@@ -57,5 +60,7 @@ export function buildUploadForm(dist: Distribution, options: { md5: boolean }): 
   fields.push(["blake2_256_digest", digests.blake2_256]);
   // Never an empty digest: an empty md5_digest made Nexus answer "Digests do not match".
   if (options.md5 && digests.md5) fields.push(["md5_digest", digests.md5]);
+  // PEP 740: a JSON array of attestation objects; never an empty one (PyPI refuses `[]`).
+  if (options.attestations) fields.push(["attestations", options.attestations]);
   return fields;
 }

@@ -17,6 +17,8 @@ export interface UploadTarget {
   diagnostics: Pick<AnswerContext, "credentialKind" | "gitlabProjects">;
   /** The Authorization header for the next attempt (a minted token may be renewed in between). */
   authorization(): Promise<string | undefined>;
+  /** The `attestations` field for each file that has one. */
+  attestations: ReadonlyMap<string, string>;
   /** The simple index used to verify what the registry holds, and its Authorization header. */
   index: { url: URL; authorization(): Promise<string | undefined> } | undefined;
 }
@@ -47,7 +49,13 @@ export async function uploadFile(
   transport: Transport,
   observer: UploadObserver,
 ): Promise<FileOutcome> {
-  const body = buildMultipartBody(buildUploadForm(dist, { md5: target.profile.needsMd5 }), dist);
+  const body = buildMultipartBody(
+    buildUploadForm(dist, {
+      md5: target.profile.needsMd5,
+      attestations: target.attestations.get(dist.filename),
+    }),
+    dist,
+  );
   const project = dist.parsed.name;
   const lookup = async (): Promise<IndexLookup> =>
     target.index

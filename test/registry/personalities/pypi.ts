@@ -1,6 +1,8 @@
 // PyPI / TestPyPI: Warehouse's `warehouse/forklift/legacy.py` (file_upload) and
 // `warehouse/forklift/forms.py` (UploadForm), checks in the same order as Warehouse runs them.
 // Every error is a `_exc_with_message`: the message is also the HTTP reason phrase.
+
+import { attestationsError } from "../attestations.ts";
 import { isListedUser } from "../auth.ts";
 import {
   hasLocalVersion,
@@ -280,6 +282,15 @@ function decideUpload(request: UploadRequest, state: RegistryState): UploadDecis
 
   const mismatch = filenameMetadataError(file.filename, filetype, name, version);
   if (mismatch) return refuse(400, mismatch);
+
+  const attestations = field(form, "attestations");
+  if (attestations !== undefined) {
+    const viaTrustedPublishing =
+      request.credentials !== undefined &&
+      state.mintedToken(request.credentials.password) === "valid";
+    const problem = attestationsError(attestations, viaTrustedPublishing, file);
+    if (problem) return refuse(400, problem);
+  }
 
   return { kind: "store", answer: okAnswer(), project, version, warnings: [] };
 }
