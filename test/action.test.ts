@@ -255,7 +255,7 @@ test("every input in action.yml is read by the code, and the code reads no other
   readActionInputs((name) => {
     read.add(name);
     return "";
-  });
+  }, {});
   assert.deepEqual([...read].sort(), [...ACTION_INPUTS].sort());
   assert.deepEqual(metadata.runs, { using: "node24", main: "dist/action.js" });
 });
