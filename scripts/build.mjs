@@ -32,6 +32,7 @@ for (const [source, name] of entries) {
     target: "node20",
     format: "esm",
     legalComments: "none",
+    minify: true,
     plugins: [lazySigner],
     // CommonJS dependencies call require() for Node built-ins; ESM has none, so provide one.
     banner: {

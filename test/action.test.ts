@@ -50,7 +50,8 @@ test("with no inputs but the URL, publishes by trusted publishing; outputs and s
   });
   try {
     const run = await runAction(
-      { "repository-url": registry.uploadUrl },
+      // Signing is the attestation tests' subject; here it would reach for the public Sigstore.
+      { "repository-url": registry.uploadUrl, attestations: "false" },
       {
         ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken,
@@ -118,7 +119,7 @@ test("renews the minted token when it nears expiry during a long upload", async 
   registry.scriptFaults({ kind: "delay", ms: 2000 }, { kind: "delay", ms: 2000 });
   try {
     const run = await runAction(
-      { "repository-url": registry.uploadUrl, concurrency: "1" },
+      { "repository-url": registry.uploadUrl, concurrency: "1", attestations: "false" },
       {
         ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken,

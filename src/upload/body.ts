@@ -1,7 +1,7 @@
 // The multipart/form-data body, streamed from disk with its length known before the first byte:
 // registries and the proxies in front of them refuse chunked uploads.
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import type { FormField } from "./form.ts";
 
 export interface MultipartBody {
@@ -12,6 +12,7 @@ export interface MultipartBody {
 }
 
 const CRLF = "\r\n";
+const CHUNK_BYTES = 1024 * 1024;
 
 export function buildMultipartBody(
   fields: readonly FormField[],
@@ -35,12 +36,24 @@ export function buildMultipartBody(
     length: head.length + file.size + tail.length,
     async *open(onProgress) {
       yield head;
+      // Two buffers, reused: undici asks for the next chunk only once the previous one has
+      // been handed to the socket, so the one being refilled is never still in flight. Nothing
+      // is allocated per chunk, and memory stays flat whatever the file size.
+      const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+      const handle = await open(file.path, "r");
       let sent = 0;
-      for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024 })) {
-        sent += (chunk as Buffer).length;
-        if (sent > file.size) break;
-        onProgress?.(sent);
-        yield chunk as Buffer;
+      try {
+        for (let turn = 0; ; turn++) {
+          const buffer = buffers[turn % 2] as Buffer;
+          const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+          if (bytesRead === 0) break;
+          sent += bytesRead;
+          if (sent > file.size) break;
+          onProgress?.(sent);
+          yield buffer.subarray(0, bytesRead);
+        }
+      } finally {
+        await handle.close();
       }
       if (sent !== file.size) {
         throw new FileChangedError(file.path, file.size, sent);

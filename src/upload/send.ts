@@ -79,22 +79,19 @@ export async function postMultipart(
   let bodySent = false;
   // undici has no write timeout: a registry that stops reading would hang the upload. This
   // watchdog aborts when the body makes no progress for the timeout.
-  let watchdog: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(watchdog);
-    watchdog = setTimeout(
-      () =>
-        abort.abort(
-          new Error(`no progress sending the body for ${transport.timeoutMs / 1000} s (stalled)`),
-        ),
-      transport.timeoutMs,
-    );
-  };
+  // One timer, restarted with refresh() on every chunk: nothing is allocated per chunk.
+  const watchdog = setTimeout(
+    () =>
+      abort.abort(
+        new Error(`no progress sending the body for ${transport.timeoutMs / 1000} s (stalled)`),
+      ),
+    transport.timeoutMs,
+  );
   async function* watched() {
-    arm();
+    watchdog.refresh();
     for await (const chunk of body.open(onProgress)) {
       yield chunk;
-      arm();
+      watchdog.refresh();
     }
     clearTimeout(watchdog);
     bodySent = true;
@@ -110,7 +107,9 @@ export async function postMultipart(
     const response = await request(url, {
       method: "POST",
       headers,
-      body: Readable.from(watched(), { objectMode: false }),
+      // An async iterable, not a Readable: undici pulls one chunk at a time (no read-ahead),
+      // which body.ts's reused buffers rely on.
+      body: watched() as unknown as Readable,
       dispatcher: transport.dispatcher,
       signal: abort.signal,
     });
