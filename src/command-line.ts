@@ -6,7 +6,6 @@ import { parseArgs } from "node:util";
 import { readGitHubFacts } from "./ci/github.ts";
 import { type GitLabFacts, gitlabProjectUploadUrl, readGitLabFacts } from "./ci/gitlab.ts";
 import { CredentialsError, exitCodeOf, InvalidDistributionsError, UsageError } from "./errors.ts";
-import { publish } from "./publish.ts";
 import { NAMED_REPOSITORIES, PYPI_UPLOAD_URL } from "./registries.ts";
 import { createLogEvents, type PublishReport, summaryLine } from "./report.ts";
 import {
@@ -207,6 +206,10 @@ function credentialsFrom(
 }
 
 export async function main(argv: string[], env: Env): Promise<number> {
+  // `pypush ... | head`: a reader that goes away must not crash an upload in progress.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let request: PublishRequest | "help" | "version";
   try {
@@ -228,6 +231,8 @@ export async function main(argv: string[], env: Env): Promise<number> {
   const events = createLogEvents((line) => out(redact(line)), request);
   let report: PublishReport;
   try {
+    // Loaded here, not at startup: --help and --version need none of it.
+    const { publish } = await import("./publish.ts");
     report = await publish(request, {
       events,
       secrets,
