@@ -27,5 +27,9 @@ export async function computeDigests(path: string, withMd5: boolean): Promise<Di
   } finally {
     await file.close();
   }
-  return { sha256: sha256.digest("hex"), blake2_256: blake2.digest("hex"), md5: md5?.digest("hex") };
+  return {
+    sha256: sha256.digest("hex"),
+    blake2_256: blake2.digest("hex"),
+    md5: md5?.digest("hex"),
+  };
 }

@@ -1,7 +1,7 @@
 // One HTTP exchange with undici: the streamed multipart POST with explicit timeouts, and simple
 // GETs for the index. Redirects are never followed (undici's request does not follow them).
 import { readFileSync } from "node:fs";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
 import { type Dispatcher, EnvHttpProxyAgent, request, errors as undiciErrors } from "undici";
 import { UsageError } from "../errors.ts";
