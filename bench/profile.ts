@@ -18,7 +18,7 @@ import { createTransport, postMultipart } from "../src/upload/send.ts";
 import { writeBigWheel } from "../test/fixtures/handmade.ts";
 import { digestsReusingBuffers, digestsWithWorker, postReusingBuffers } from "./candidates.ts";
 import { findCommand } from "./prerequisites.ts";
-import { type Run, startSinkProcess, timeCommand } from "./processes.ts";
+import { type Run, removeTimeDir, startSinkProcess, timeCommand } from "./processes.ts";
 import { median } from "./report.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -35,7 +35,7 @@ const PHASES: Record<string, (file: string, url: string) => Promise<string>> = {
     return String(bytes);
   },
   "digests: src computeDigests": async (file) => {
-    const { sha256, blake2_256 } = await computeDigests(file, false);
+    const { sha256, blake2_256 } = await computeDigests(file, (await stat(file)).size, false);
     return `${sha256} ${blake2_256}`;
   },
   "digests: one pass, reused buffers": async (file) => {
@@ -274,6 +274,7 @@ async function main(): Promise<void> {
   } finally {
     await sink.stop();
     await rm(dir, { recursive: true, force: true });
+    await removeTimeDir();
   }
 }
 

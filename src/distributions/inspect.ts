@@ -70,7 +70,7 @@ async function inspectOne(
       size: candidate.size,
       parsed: parsed.filename,
       metadata: metadata.metadata,
-      digests: await computeDigests(candidate.path, options.md5),
+      digests: await computeDigests(candidate.path, candidate.size, options.md5),
     },
     warnings: about(mismatches),
   };
