@@ -34,7 +34,9 @@ export interface PublishRequest {
 
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_TIMEOUT_SECONDS = 120;
-export const DEFAULT_CONCURRENCY = 4;
+// Measured: 50 wheels against a registry taking 200 ms each: 1 -> 10.9 s, 4 -> 3.6 s,
+// 8 -> 2.0 s, 16 -> 1.8 s (twine, one at a time: 10.5 s). 8 takes most of the gain.
+export const DEFAULT_CONCURRENCY = 8;
 export const MAX_CONCURRENCY = 16;
 
 export function parseUrlOption(value: string, option: string): URL {
