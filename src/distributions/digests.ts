@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
-import { createBLAKE2b } from "hash-wasm";
+// hash-wasm's per-algorithm build: its index bundles every algorithm's WebAssembly (212 KB).
+import { createBLAKE2b } from "hash-wasm/dist/blake2b.umd.min.js";
 import type { Digests } from "./distribution.ts";
 
 const CHUNK_BYTES = 1024 * 1024;
