@@ -8,8 +8,10 @@ import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 // hash-wasm's per-algorithm build: its index bundles every algorithm's WebAssembly (212 KB).
-import { createBLAKE2b } from "hash-wasm/dist/blake2b.umd.min.js";
+import blake2b from "hash-wasm/dist/blake2b.umd.min.js";
 import type { Digests } from "./distribution.ts";
+
+const { createBLAKE2b } = blake2b;
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Below this a worker's start-up (~30 ms) costs more than it saves. */
