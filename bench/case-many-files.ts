@@ -1,8 +1,10 @@
 // Case 4: fifty wheels to a registry that takes 200 ms to answer each upload, as a remote one
 // does. twine sends them one after another; pypush sends the first alone and the rest
-// --concurrency at a time (default 4). Each tool and run has its own projects' versions.
+// --concurrency at a time (its default, and its maximum for comparison). Each tool and run has
+// its own projects' versions.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from "../src/request.ts";
 import { writeWheel } from "../test/fixtures/handmade.ts";
 import {
   type BenchContext,
@@ -18,9 +20,6 @@ import { atMost, type CaseResult, ratioOf, seconds } from "./report.ts";
 const WHEELS = 50;
 const LATENCY_MS = 200;
 const RUNS = 3;
-/** pypush's DEFAULT_CONCURRENCY (src/request.ts) and its MAX_CONCURRENCY, for comparison. */
-const DEFAULT_CONCURRENCY = 4;
-const MAX_CONCURRENCY = 16;
 
 export async function manyFilesCase(context: BenchContext): Promise<CaseResult> {
   const clients: Record<string, Client> = {
@@ -51,7 +50,7 @@ export async function manyFilesCase(context: BenchContext): Promise<CaseResult> 
       names,
       { runs: RUNS, warmups: 0 },
       (name, round) =>
-        (clients[name] as Client)(registry.url, files.get(`${name}/${round}`) as string[]),
+        (clients[name] as Client)(registry, files.get(`${name}/${round}`) as string[]),
       context.log,
     );
   } finally {

@@ -38,7 +38,7 @@ export async function smallFilesCase(context: BenchContext): Promise<CaseResult>
       names,
       { runs: RUNS, warmups: WARMUPS },
       (name, round) =>
-        (clients[name] as Client)(registry.url, files.get(`${name}/${round}`) as string[]),
+        (clients[name] as Client)(registry, files.get(`${name}/${round}`) as string[]),
       context.log,
     );
   } finally {

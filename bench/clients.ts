@@ -1,7 +1,13 @@
 // The measured clients, as commands, and how their runs are ordered. Each client run is a fresh
 // process, as in CI: start-up is part of what a user waits for.
 import { join } from "node:path";
-import { type Run, type SinkProcess, startSinkProcess, timeCommand } from "./processes.ts";
+import {
+  type Run,
+  type SinkProcess,
+  startSinkProcess,
+  timeCommand,
+  uploadTo,
+} from "./processes.ts";
 
 export interface BenchContext {
   /** The project root (the parent of bench/). */
@@ -18,8 +24,8 @@ export interface BenchContext {
   log(line: string): void;
 }
 
-/** One upload of `files` to `url`, timed. */
-export type Client = (url: string, files: readonly string[]) => Promise<Run>;
+/** One upload of `files` to the sink, timed; a failure is blamed on the sink if it died. */
+export type Client = (sink: SinkProcess, files: readonly string[]) => Promise<Run>;
 
 // Both tools get credentials: twine --non-interactive stops with "NonInteractive: Credential not
 // found for username." without them. The pypiserver personality (no users configured) and
@@ -27,46 +33,52 @@ export type Client = (url: string, files: readonly string[]) => Promise<Run>;
 const CREDENTIALS = ["-u", "bench", "-p", "bench"];
 
 export function pypush(context: BenchContext, extraArgs: readonly string[] = []): Client {
-  return (url, files) =>
-    timeCommand(process.execPath, [
-      context.cli,
-      "--repository-url",
-      url,
-      ...CREDENTIALS,
-      ...extraArgs,
-      ...files,
-    ]);
+  return (sink, files) =>
+    uploadTo(sink, () =>
+      timeCommand(process.execPath, [
+        context.cli,
+        "--repository-url",
+        sink.url,
+        ...CREDENTIALS,
+        ...extraArgs,
+        ...files,
+      ]),
+    );
 }
 
 export function twine(context: BenchContext): Client {
-  return (url, files) =>
-    timeCommand(context.twine, [
-      "upload",
-      "--non-interactive",
-      "--disable-progress-bar",
-      "--repository-url",
-      url,
-      ...CREDENTIALS,
-      ...files,
-    ]);
+  return (sink, files) =>
+    uploadTo(sink, () =>
+      timeCommand(context.twine, [
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+        "--repository-url",
+        sink.url,
+        ...CREDENTIALS,
+        ...files,
+      ]),
+    );
 }
 
 /** curl sends one file, with only the `:action` field: the floor for sending the bytes. */
 export function curl(curlPath: string): Client {
-  return (url, files) =>
-    timeCommand(curlPath, [
-      "-s",
-      "-f",
-      "-o",
-      "/dev/null",
-      "-u",
-      "bench:bench",
-      "-F",
-      ":action=file_upload",
-      "-F",
-      `content=@${files[0]}`,
-      url,
-    ]);
+  return (sink, files) =>
+    uploadTo(sink, () =>
+      timeCommand(curlPath, [
+        "-s",
+        "-f",
+        "-o",
+        "/dev/null",
+        "-u",
+        "bench:bench",
+        "-F",
+        ":action=file_upload",
+        "-F",
+        `content=@${files[0]}`,
+        sink.url,
+      ]),
+    );
 }
 
 /**
@@ -102,7 +114,7 @@ export function startTestRegistry(
   context: BenchContext,
   extraArgs: readonly string[] = [],
 ): Promise<SinkProcess> {
-  return startSinkProcess(join(context.root, "test/registry/main.ts"), [
+  return startSinkProcess(join(context.root, "bench/test-registry.ts"), [
     "--personality",
     "pypiserver",
     "--discard-content",

@@ -84,7 +84,31 @@ export async function removeTimeDir(): Promise<void> {
 
 export interface SinkProcess {
   url: string;
+  /** Set when the process ended before stop(): how it ended and the end of its stderr. */
+  death(): string | undefined;
   stop(): Promise<void>;
+}
+
+/** A sink process ended while clients were uploading to it: their failures are its doing. */
+export class SinkDiedError extends Error {
+  constructor(
+    readonly command: string,
+    readonly death: string,
+  ) {
+    super(`${command} ended during the measurement: ${death}`);
+    this.name = "SinkDiedError";
+  }
+}
+
+/** Runs a client against a sink, blaming the sink if it is the one that failed. */
+export async function uploadTo(sink: SinkProcess, upload: () => Promise<Run>): Promise<Run> {
+  try {
+    return await upload();
+  } catch (error) {
+    const death = sink.death();
+    if (death) throw new SinkDiedError(sink.url, death);
+    throw error;
+  }
 }
 
 /**
@@ -101,7 +125,16 @@ export async function startSinkProcess(
   });
   const output = outputTail();
   child.stderr.on("data", output.add);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopping = false;
+  let death: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      if (!stopping) {
+        death = `${signal ? `killed by ${signal}` : `exit code ${code}`}; stderr:\n${output.text()}`;
+      }
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = "";
     const onData = (chunk: Buffer) => {
@@ -119,7 +152,9 @@ export async function startSinkProcess(
   });
   return {
     url,
+    death: () => death,
     async stop() {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
     },

@@ -7,6 +7,7 @@
 // Tables go to stdout, progress to stderr, everything (with every run) to bench/results.json.
 // --quick skips the 4 GiB file and the informational runs on the hashing test registry.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -27,7 +28,11 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function firstLine(command: string, args: string[]): string {
   try {
-    return execFileSync(command, args, { encoding: "utf8" }).split("\n")[0]?.trim() ?? "";
+    return (
+      execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+        .split("\n")[0]
+        ?.trim() ?? ""
+    );
   } catch {
     return "unknown";
   }
@@ -58,6 +63,12 @@ async function main(): Promise<number> {
   const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
   const environment = {
     pypush: version as string,
+    // dist/ is rebuilt often: which bundle was measured, and on top of which commit.
+    cliSha256: createHash("sha256")
+      .update(await readFile(context.cli))
+      .digest("hex")
+      .slice(0, 12),
+    commit: firstLine("git", ["-C", root, "rev-parse", "--short", "HEAD"]),
     node: process.version,
     twine: firstLine(context.twine, ["--version"]),
     curl: context.curl ? firstLine(context.curl, ["--version"]) : "not installed",
@@ -66,7 +77,7 @@ async function main(): Promise<number> {
   };
   const startedAt = new Date();
   process.stdout.write(
-    `pypush ${environment.pypush} (dist/cli.js) vs ${environment.twine.split(" (")[0]}` +
+    `pypush ${environment.pypush} (dist/cli.js sha256 ${environment.cliSha256}, commit ${environment.commit}) vs ${environment.twine.split(" (")[0]}` +
       `, node ${environment.node}, ${environment.cores} cores${quick ? ", --quick" : ""}\n` +
       "Clients and sinks are separate processes sharing these cores. Targets are issue 6's; " +
       "a missed one is reported, not failed.\n\n",

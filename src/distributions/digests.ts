@@ -93,7 +93,15 @@ function cryptoDigestsOnWorker(
   withMd5: boolean,
 ): Promise<{ sha256: string; md5: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, withMd5 } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { path, withMd5 },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: 1,
+        maxOldGenerationSizeMb: 8,
+        codeRangeSizeMb: 4,
+      },
+    });
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => {
