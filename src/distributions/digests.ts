@@ -23,22 +23,30 @@ export async function computeDigests(
   withMd5: boolean,
 ): Promise<Digests> {
   if (size < WORKER_MIN_BYTES) {
-    const [crypto, blake2] = await Promise.all([cryptoDigests(path, withMd5), blake2Digest(path)]);
+    const [crypto, blake2] = await Promise.all([
+      cryptoDigests(path, size, withMd5),
+      blake2Digest(path, size),
+    ]);
     return { ...crypto, blake2_256: blake2 };
   }
   const [crypto, blake2] = await Promise.all([
     cryptoDigestsOnWorker(path, withMd5),
-    blake2Digest(path),
+    blake2Digest(path, size),
   ]);
   return { ...crypto, blake2_256: blake2 };
 }
 
-async function forEachChunk(path: string, use: (chunk: Buffer) => void): Promise<void> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+async function forEachChunk(
+  path: string,
+  size: number,
+  use: (chunk: Buffer) => void,
+): Promise<void> {
+  // A small file gets a buffer its size (plus one byte to see the end), not a whole chunk.
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size + 1));
   const file = await open(path, "r");
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) return;
       use(buffer.subarray(0, bytesRead));
     }
@@ -47,17 +55,17 @@ async function forEachChunk(path: string, use: (chunk: Buffer) => void): Promise
   }
 }
 
-async function blake2Digest(path: string): Promise<string> {
+async function blake2Digest(path: string, size: number): Promise<string> {
   const blake2 = await createBLAKE2b(256);
   blake2.init();
-  await forEachChunk(path, (chunk) => blake2.update(chunk));
+  await forEachChunk(path, size, (chunk) => blake2.update(chunk));
   return blake2.digest("hex");
 }
 
-async function cryptoDigests(path: string, withMd5: boolean) {
+async function cryptoDigests(path: string, size: number, withMd5: boolean) {
   const sha256 = createHash("sha256");
   const md5 = withMd5 ? createHash("md5") : undefined;
-  await forEachChunk(path, (chunk) => {
+  await forEachChunk(path, size, (chunk) => {
     sha256.update(chunk);
     md5?.update(chunk);
   });

@@ -10,6 +10,8 @@ import { readSdistMetadata } from "./sdist.ts";
 import { validateDistribution } from "./validate.ts";
 import { readWheelMetadata } from "./wheel.ts";
 
+const INSPECT_CONCURRENCY = 4;
+
 export interface InspectOptions {
   md5: boolean;
   verifyMetadata: boolean;
@@ -28,7 +30,17 @@ export async function inspectDistributions(
   candidates: readonly Candidate[],
   options: InspectOptions,
 ): Promise<Inspection> {
-  const results = await Promise.all(candidates.map((candidate) => inspectOne(candidate, options)));
+  // A few files at a time: each holds its read buffers while it is inspected.
+  const results: Awaited<ReturnType<typeof inspectOne>>[] = new Array(candidates.length);
+  let next = 0;
+  const inspectNext = async () => {
+    while (next < candidates.length) {
+      const index = next++;
+      results[index] = await inspectOne(candidates[index] as Candidate, options);
+    }
+  };
+  const workers = Math.min(INSPECT_CONCURRENCY, candidates.length);
+  await Promise.all(Array.from({ length: workers }, inspectNext));
   const inspection: Inspection = { distributions: [], problems: [], warnings: [] };
   for (const result of results) {
     if ("problems" in result) inspection.problems.push(...result.problems);

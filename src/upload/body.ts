@@ -36,16 +36,20 @@ export function buildMultipartBody(
     length: head.length + file.size + tail.length,
     async *open(onProgress) {
       yield head;
-      // Two buffers, reused: undici asks for the next chunk only once the previous one has
-      // been handed to the socket, so the one being refilled is never still in flight. Nothing
-      // is allocated per chunk, and memory stays flat whatever the file size.
-      const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+      // Two buffers, reused: undici asks for the next chunk only once socket.write() returned
+      // true or the socket drained. A chunk larger than the socket's write buffer limit (16 KiB)
+      // makes write() return true only when the kernel took it all, so the buffer being refilled
+      // is never still queued; CHUNK_BYTES must stay far above that limit. The registries'
+      // digest checks in the tests would catch a corrupted body. Nothing is allocated per chunk.
+      // A small file gets buffers its size (plus one byte to see the end), not whole chunks.
+      const bytes = Math.min(CHUNK_BYTES, file.size + 1);
+      const buffers = [Buffer.allocUnsafe(bytes), Buffer.allocUnsafe(bytes)];
       const handle = await open(file.path, "r");
       let sent = 0;
       try {
         for (let turn = 0; ; turn++) {
           const buffer = buffers[turn % 2] as Buffer;
-          const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+          const { bytesRead } = await handle.read(buffer, 0, bytes, null);
           if (bytesRead === 0) break;
           sent += bytesRead;
           if (sent > file.size) break;
