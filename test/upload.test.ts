@@ -272,3 +272,34 @@ test("PyPI without any credentials is refused before sending, naming the ways to
   assert.match(real.stderr, /no credentials for PyPI/);
   assert.match(real.stderr, /--token/);
 });
+
+test("a file that changes after inspection is not sent again: the failure names the cause", async () => {
+  await withRegistry({ personality: "pypi" }, async (registry) => {
+    const dir = join(scratch.path, "changing");
+    const { mkdir, appendFile } = await import("node:fs/promises");
+    await mkdir(dir);
+    await writeSdist(dir);
+    const growing = await writeWheel(dir, {
+      entries: [{ path: "demo_pkg/big.bin", data: Buffer.alloc(64 * 1024, 1) }],
+    });
+    // The sdist goes first and the registry holds it 1.5 s: time for the wheel to change.
+    registry.scriptFaults({ kind: "delay", ms: 1500 });
+    const running = runCli(["--repository-url", registry.uploadUrl, "--concurrency", "1", dir], {
+      env: baseEnv({ PYPUSH_TOKEN: "pypi-abc" }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await appendFile(growing, Buffer.alloc(4096, 2));
+    const run = await running;
+    assert.equal(run.code, 1, run.output);
+    assert.match(run.stdout, /changed while uploading/);
+    assert.match(run.stdout, /hint: the file changed after it was inspected/);
+    const wheelAttempts = registry
+      .requests()
+      .filter((request) => request.fileName?.endsWith(".whl"));
+    assert.ok(wheelAttempts.length <= 1, "not retried");
+    assert.deepEqual(
+      registry.files().map((file) => file.filename),
+      ["demo_pkg-1.0.0.tar.gz"],
+    );
+  });
+});

@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
 import { type Dispatcher, EnvHttpProxyAgent, request, errors as undiciErrors } from "undici";
 import { UsageError } from "../errors.ts";
-import type { MultipartBody } from "./body.ts";
+import { FileChangedError, type MultipartBody } from "./body.ts";
 import type { HttpAnswer } from "./outcome.ts";
 
 /** Largest part of an answer body kept for messages; the rest is read and dropped. */
@@ -115,7 +115,7 @@ export async function postMultipart(
     });
     return { ok: true, answer: await readAnswer(response) };
   } catch (error) {
-    const permanent = certificateHint(error);
+    const permanent = certificateHint(error) ?? fileChangedHint(error);
     return {
       ok: false,
       message: describeNetworkError(error, abort.signal),
@@ -178,6 +178,15 @@ function describeNetworkError(error: unknown, signal: AbortSignal | undefined): 
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function fileChangedHint(error: unknown): string | undefined {
+  const changed = [error, (error as { cause?: unknown }).cause].some(
+    (item) => item instanceof FileChangedError,
+  );
+  return changed
+    ? "the file changed after it was inspected (a build still writing to dist/?): run pypush again once the build is done"
+    : undefined;
 }
 
 // TLS verification failures: retrying cannot fix them, and the fix is a CA to trust.
