@@ -65,3 +65,10 @@ test("accepts every Metadata-Version from 1.0 to 2.4", () => {
     );
   }
 });
+
+test("drops one byte order mark, not two (a second one makes the first line no header)", () => {
+  const one = parseCoreMetadata(utf8("\ufeffMetadata-Version: 2.1\nName: a\nVersion: 1\n"));
+  assert.ok(one.ok);
+  const two = parseCoreMetadata(utf8("\ufeff\ufeffName: a\nMetadata-Version: 2.1\nVersion: 1\n"));
+  assert.equal(two.ok, false);
+});

@@ -17,6 +17,7 @@ export type MetadataParse =
   | { ok: true; metadata: CoreMetadata }
   | { ok: false; problems: string[] };
 
+// It also drops one leading byte order mark, as Python does reading utf-8-sig: one, not two.
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** Decodes and parses core metadata; every problem found is returned, none thrown. */
@@ -27,7 +28,6 @@ export function parseCoreMetadata(bytes: Uint8Array): MetadataParse {
   } catch {
     return { ok: false, problems: ["metadata is not valid UTF-8 (core metadata must be UTF-8)"] };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const { headers, body } = splitHeaders(text);
   const problems: string[] = [];
   const metadataVersion = first(headers, "metadata-version");
