@@ -67,16 +67,18 @@ export async function uploadFile(
           await target.index.authorization(),
         )
       : { kind: "unavailable", reason: "no index URL is known for this registry (--check-url)" };
+  /** After an ambiguous failure: does the registry already hold exactly this file? */
+  const arrived = async () => {
+    const seen = await lookup();
+    return seen.kind === "found" && seen.sha256 === dist.digests.sha256;
+  };
 
   let ambiguous = false;
   let lastProblem = "";
   for (let attempt = 1; attempt <= policy.retries + 1; attempt++) {
-    if (ambiguous) {
-      // The previous attempt may have arrived: look before sending it again.
-      const seen = await lookup();
-      if (seen.kind === "found" && seen.sha256 === dist.digests.sha256) {
-        return { kind: "uploaded", attempts: attempt - 1, note: "the earlier attempt arrived" };
-      }
+    // The previous attempt may have arrived: look before sending it again.
+    if (ambiguous && (await arrived())) {
+      return { kind: "uploaded", attempts: attempt - 1, note: "the earlier attempt arrived" };
     }
     observer.onAttempt(attempt, attempt > 1 ? lastProblem : undefined);
     const sent = await postMultipart(
@@ -127,12 +129,9 @@ export async function uploadFile(
       await sleep(waitMs ?? backoffMs(policy.retryBaseMs, attempt));
     }
   }
-  if (ambiguous) {
-    // The last attempt may have arrived too: look once more before calling it a failure.
-    const seen = await lookup();
-    if (seen.kind === "found" && seen.sha256 === dist.digests.sha256) {
-      return { kind: "uploaded", attempts: policy.retries + 1, note: "the last attempt arrived" };
-    }
+  // The last attempt may have arrived too: look once more before calling it a failure.
+  if (ambiguous && (await arrived())) {
+    return { kind: "uploaded", attempts: policy.retries + 1, note: "the last attempt arrived" };
   }
   return {
     kind: "failed",
