@@ -3,14 +3,11 @@
 import { UsageError } from "./errors.ts";
 import { PYPI_UPLOAD_URL } from "./registries.ts";
 import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_RETRIES,
-  DEFAULT_TIMEOUT_SECONDS,
-  MAX_CONCURRENCY,
   type PublishRequest,
   parseAttestationMode,
-  parseCount,
-  parseSeconds,
+  parseConcurrency,
+  parseRetries,
+  parseTimeout,
   parseUrlOption,
   sigstoreFromEnv,
 } from "./request.ts";
@@ -49,9 +46,6 @@ export function readActionInputs(
   const text = (name: ActionInput) => input(name) || undefined;
   const password = text("password");
   const checkUrl = text("check-url");
-  const retries = text("retries");
-  const timeout = text("timeout");
-  const concurrency = text("concurrency");
   const caCert = text("ca-cert");
   return {
     request: {
@@ -64,11 +58,9 @@ export function readActionInputs(
       verbose: flag("verbose", false),
       printHash: flag("print-hash", false),
       jsonReport: undefined,
-      retries: retries ? parseCount(retries, "retries", 10) : DEFAULT_RETRIES,
-      timeoutMs: parseSeconds(timeout ?? String(DEFAULT_TIMEOUT_SECONDS), "timeout"),
-      concurrency: concurrency
-        ? Math.max(1, parseCount(concurrency, "concurrency", MAX_CONCURRENCY))
-        : DEFAULT_CONCURRENCY,
+      retries: parseRetries(text("retries"), "retries"),
+      timeoutMs: parseTimeout(text("timeout"), "timeout"),
+      concurrency: parseConcurrency(text("concurrency"), "concurrency"),
       verifyMetadata: flag("verify-metadata", true),
       caCertFiles: caCert ? [caCert] : [],
       attestations: parseAttestationMode(input("attestations") || "true", "input 'attestations'"),

@@ -13,11 +13,11 @@ import {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_SECONDS,
   type ExplicitCredentials,
-  MAX_CONCURRENCY,
   type PublishRequest,
   parseAttestationMode,
-  parseCount,
-  parseSeconds,
+  parseConcurrency,
+  parseRetries,
+  parseTimeout,
   parseUrlOption,
   sigstoreFromEnv,
 } from "./request.ts";
@@ -106,13 +106,9 @@ export function parseCommandLine(argv: string[], env: Env): PublishRequest | "he
     verbose: values.verbose ?? false,
     printHash: values["print-hash"] ?? false,
     jsonReport: values.json,
-    retries:
-      values.retries === undefined ? DEFAULT_RETRIES : parseCount(values.retries, "--retries", 10),
-    timeoutMs: parseSeconds(values.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), "--timeout"),
-    concurrency:
-      values.concurrency === undefined
-        ? DEFAULT_CONCURRENCY
-        : Math.max(1, parseCount(values.concurrency, "--concurrency", MAX_CONCURRENCY)),
+    retries: parseRetries(values.retries, "--retries"),
+    timeoutMs: parseTimeout(values.timeout, "--timeout"),
+    concurrency: parseConcurrency(values.concurrency, "--concurrency"),
     verifyMetadata: true,
     caCertFiles: [values["ca-cert"], env.SSL_CERT_FILE].filter((file): file is string => !!file),
     attestations: parseAttestationMode(values.attestations ?? "true", "--attestations"),
