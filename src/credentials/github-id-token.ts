@@ -2,7 +2,7 @@
 // @actions/core's getIDToken): GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=..., bearer
 // $ACTIONS_ID_TOKEN_REQUEST_TOKEN -> {"value": "<jwt>"}.
 import { CredentialsError } from "../errors.ts";
-import { get, type Transport } from "../upload/send.ts";
+import { get, jsonObject, type Transport } from "../upload/send.ts";
 import type { IdTokenProvider } from "./oidc.ts";
 
 export function githubIdTokenProvider(
@@ -14,9 +14,7 @@ export function githubIdTokenProvider(
     url.searchParams.set("audience", audience);
     const result = await get(transport, url, { authorization: `Bearer ${request.token}` });
     const value =
-      result.ok && result.answer.status === 200
-        ? (JSON.parse(result.answer.body) as { value?: unknown }).value
-        : undefined;
+      result.ok && result.answer.status === 200 ? jsonObject(result.answer.body).value : undefined;
     if (typeof value !== "string") {
       throw new CredentialsError(
         `GitHub did not issue an OIDC token for audience '${audience}' (${result.ok ? `HTTP ${result.answer.status}` : result.message})`,

@@ -7,7 +7,7 @@ import { request } from "undici";
 import { CredentialsError } from "../errors.ts";
 import type { Secrets } from "../secrets.ts";
 import { extractMessage } from "../upload/outcome.ts";
-import { get, type Transport } from "../upload/send.ts";
+import { get, jsonObject, type Transport } from "../upload/send.ts";
 
 /** Gets an OIDC ID token for an audience from the CI (GitHub's request URL, GitLab's id_tokens). */
 export type IdTokenProvider = (audience: string) => Promise<string>;
@@ -40,7 +40,7 @@ export async function fetchAudience(transport: Transport, index: URL): Promise<s
       1,
     );
   }
-  const audience = (JSON.parse(result.answer.body) as { audience?: unknown }).audience;
+  const audience = jsonObject(result.answer.body).audience;
   if (typeof audience !== "string" || audience === "") {
     throw new CredentialsError(`${url.href} answered without an audience`, undefined, 1);
   }
@@ -72,12 +72,7 @@ export async function mintToken(
       1,
     );
   }
-  let json: { token?: unknown; expires?: unknown; message?: unknown; errors?: unknown } = {};
-  try {
-    json = JSON.parse(body);
-  } catch {
-    // reported below
-  }
+  const json = jsonObject(body);
   if (status === 200 && typeof json.token === "string") {
     // Masked before anything else can print it.
     secrets.add(json.token);

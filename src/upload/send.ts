@@ -212,3 +212,13 @@ function certificateHint(error: unknown): string | undefined {
   }
   return "the registry's certificate is not signed by a CA this machine trusts: give that CA with --ca-cert (the action's ca-cert input), SSL_CERT_FILE or NODE_EXTRA_CA_CERTS";
 }
+
+/** An answer body read as a JSON object; {} when it is not one (an HTML page from a proxy, say). */
+export function jsonObject(body: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
